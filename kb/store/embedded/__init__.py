@@ -1,0 +1,3 @@
+from kb.store.embedded.adapter import EmbeddedStore
+
+__all__ = ["EmbeddedStore"]

@@ -1,0 +1,258 @@
+"""The embedded store: LadybugDB (the maintained Kùzu fork) in a local folder."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from kb.errors import QueryTimeout, StoreError, StoreUnavailable
+from kb.schema import NODES, RELS, PropType, check_identifier
+from kb.store.base import GraphBatch, GraphStore, QueryResult, WriteStats
+from kb.store.embedded.ddl import schema_statements
+from kb.store.values import plain
+
+# Lists bound as one UNWIND parameter; larger inputs go in several statements.
+_CHUNK = 50_000
+
+_ARROW = {
+    PropType.STRING: pa.string(),
+    PropType.STRINGS: pa.list_(pa.string()),
+    PropType.DATE: pa.date32(),
+    PropType.INT: pa.int64(),
+    PropType.FLOAT: pa.float64(),
+    PropType.BOOL: pa.bool_(),
+}
+
+
+class EmbeddedStore(GraphStore):
+    """A LadybugDB database folder.
+
+    One process may hold the folder open for writing; within it, calls are serialised on one
+    connection, which is what LadybugDB expects of a single connection.
+    """
+
+    dialect = "embedded"
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        import ladybug
+
+        self.path = Path(path)
+        self.uri = f"embedded://{self.path}"
+        self._lock = threading.RLock()
+        try:
+            if not read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = ladybug.Database(str(self.path), read_only=read_only)
+            self._conn = ladybug.Connection(self._db)
+        except RuntimeError as exc:
+            raise StoreUnavailable(f"cannot open the embedded store at {self.path}: {exc}") from exc
+        if not read_only:
+            self.init_schema()
+
+    # -- schema ------------------------------------------------------------------------------
+    def init_schema(self) -> None:
+        with self._lock:
+            existing = {row[1] for row in self._exec("CALL show_tables() RETURN *")[1]}
+            for name, statement in schema_statements():
+                if name not in existing:
+                    self._exec(statement)
+
+    # -- reading -----------------------------------------------------------------------------
+    def run(
+        self,
+        cypher: str,
+        params: dict[str, Any] | None = None,
+        *,
+        read_only: bool = False,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        with self._lock:
+            if timeout_s:
+                self._conn.set_query_timeout(max(1, int(timeout_s * 1000)))
+            try:
+                if read_only:
+                    self._exec("BEGIN TRANSACTION READ ONLY")
+                    try:
+                        columns, rows, truncated = self._fetch(cypher, params, max_rows)
+                    finally:
+                        self._rollback()
+                else:
+                    columns, rows, truncated = self._fetch(cypher, params, max_rows)
+            finally:
+                if timeout_s:
+                    self._conn.set_query_timeout(0)
+        return QueryResult(columns, rows, truncated)
+
+    def _fetch(
+        self, cypher: str, params: dict[str, Any] | None, max_rows: int | None
+    ) -> tuple[list[str], list[list[Any]], bool]:
+        result = self._execute(cypher, params)
+        columns = result.get_column_names()
+        rows: list[list[Any]] = []
+        truncated = False
+        while result.has_next():
+            if max_rows is not None and len(rows) >= max_rows:
+                truncated = True
+                break
+            rows.append(plain(result.get_next()))
+        result.close()
+        return columns, rows, truncated
+
+    def _execute(self, cypher: str, params: dict[str, Any] | None = None) -> Any:
+        try:
+            result = self._conn.execute(cypher, params or {})
+        except RuntimeError as exc:
+            if "Interrupted" in str(exc):
+                raise QueryTimeout("the query ran past its time limit and was stopped") from exc
+            raise StoreError(str(exc).strip()) from exc
+        # A statement list returns a list of results; kb always sends one statement.
+        return result[-1] if isinstance(result, list) else result
+
+    def _exec(self, cypher: str, params: dict[str, Any] | None = None) -> tuple[list[str], list]:
+        result = self._execute(cypher, params)
+        rows = []
+        while result.has_next():
+            rows.append(result.get_next())
+        return result.get_column_names(), rows
+
+    # -- writing -----------------------------------------------------------------------------
+    def write_batch(self, batch: GraphBatch) -> WriteStats:
+        stats = WriteStats()
+        with self._lock:
+            self._exec("BEGIN TRANSACTION")
+            try:
+                for label, keys in batch.delete.items():
+                    stats.nodes_deleted += self._delete_nodes(label, keys)
+                for label, rows in batch.nodes.items():
+                    created, updated = self._upsert_nodes(label, rows)
+                    stats.nodes_created += created
+                    stats.nodes_updated += updated
+                for type_, side, keys in batch.replace:
+                    self._drop_rels(type_, side, keys)
+                for type_, rows in batch.rels.items():
+                    stats.rels_written += self._upsert_rels(type_, rows)
+                self._exec("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+        return stats
+
+    def _rollback(self) -> None:
+        # A statement that fails inside a transaction has already rolled it back.
+        try:
+            self._conn.execute("ROLLBACK")
+        except RuntimeError as exc:
+            if "No active transaction" not in str(exc):
+                raise
+
+    def _delete_nodes(self, label: str, keys: list[str]) -> int:
+        node = NODES[label]
+        q = (
+            f"UNWIND $keys AS k MATCH (n:{check_identifier(label)}) "
+            f"WHERE n.{check_identifier(node.key)} = k DETACH DELETE n"
+        )
+        for chunk in _chunks(keys):
+            self._exec(q, {"keys": chunk})
+        return len(keys)
+
+    def _existing_keys(self, label: str, keys: list[str]) -> set[str]:
+        node = NODES[label]
+        lbl, key = check_identifier(label), check_identifier(node.key)
+        if self._exec(f"MATCH (n:{lbl}) RETURN count(n)")[1][0][0] == 0:
+            return set()
+        found: set[str] = set()
+        q = f"UNWIND $keys AS k MATCH (n:{lbl}) WHERE n.{key} = k RETURN n.{key}"
+        for chunk in _chunks(keys):
+            found.update(r[0] for r in self._exec(q, {"keys": chunk})[1])
+        return found
+
+    def _upsert_nodes(self, label: str, rows: list[dict[str, Any]]) -> tuple[int, int]:
+        node = NODES[label]
+        by_key = {row[node.key]: row for row in rows}  # last row for a key wins
+        existing = self._existing_keys(label, list(by_key))
+        new = [r for k, r in by_key.items() if k not in existing]
+        old = [r for k, r in by_key.items() if k in existing]
+        if new:
+            # COPY is the bulk path; it must never see a key that exists (LadybugDB aborts).
+            table = _arrow_table(node.props, new)
+            self._exec(f"COPY {check_identifier(label)} FROM $rows", {"rows": table})
+        for props, group in _group_by_props(old, node.key):
+            sets = ", ".join(f"n.{check_identifier(p)} = r.{p}" for p in props)
+            q = (
+                f"UNWIND $rows AS r MATCH (n:{check_identifier(label)}) "
+                f"WHERE n.{check_identifier(node.key)} = r.{node.key} SET {sets}"
+            )
+            for chunk in _chunks(group):
+                self._exec(q, {"rows": chunk})
+        return len(new), len(old)
+
+    def _drop_rels(self, type_: str, side: str, keys: list[str]) -> None:
+        rel = RELS[type_]
+        label = rel.source if side == "from" else rel.target
+        key = NODES[label].key
+        pattern = "(n)-[r:{t}]->()" if side == "from" else "()-[r:{t}]->(n)"
+        q = (
+            f"UNWIND $keys AS k MATCH {pattern.format(t=check_identifier(type_))} "
+            f"WHERE label(n) = '{check_identifier(label)}' AND n.{check_identifier(key)} = k "
+            "DELETE r"
+        )
+        for chunk in _chunks(keys):
+            self._exec(q, {"keys": chunk})
+
+    def _upsert_rels(self, type_: str, rows: list[dict[str, Any]]) -> int:
+        rel = RELS[type_]
+        by_pair = {(r["from"], r["to"]): r for r in rows}
+        rows = list(by_pair.values())
+        t = check_identifier(type_)
+        src, dst = NODES[rel.source], NODES[rel.target]
+        if self._exec(f"MATCH ()-[r:{t}]->() RETURN count(r)")[1][0][0] > 0:
+            # Relationship tables allow parallel edges, so an edge written before is removed
+            # first; that keeps a reload from doubling it.
+            q = (
+                f"UNWIND $rows AS p MATCH (a:{check_identifier(rel.source)})-[r:{t}]->"
+                f"(b:{check_identifier(rel.target)}) "
+                f"WHERE a.{check_identifier(src.key)} = p.f AND b.{check_identifier(dst.key)} = p.t "
+                "DELETE r"
+            )
+            pairs = [{"f": f, "t": to} for f, to in by_pair]
+            for chunk in _chunks(pairs):
+                self._exec(q, {"rows": chunk})
+        if rows:
+            columns = {"from": PropType.STRING, "to": PropType.STRING, **rel.props}
+            self._exec(f"COPY {t} FROM $rows", {"rows": _arrow_table(columns, rows)})
+        return len(rows)
+
+    def clear(self) -> None:
+        with self._lock:
+            for label in NODES:
+                self._exec(f"MATCH (n:{check_identifier(label)}) DETACH DELETE n")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._db.close()
+                self._conn = None
+
+
+def _chunks(items: list[Any], size: int = _CHUNK) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)] or []
+
+
+def _arrow_table(columns: dict[str, PropType], rows: list[dict[str, Any]]) -> pa.Table:
+    return pa.table(
+        {name: pa.array([r.get(name) for r in rows], type=_ARROW[t]) for name, t in columns.items()}
+    )
+
+
+def _group_by_props(rows: list[dict[str, Any]], key: str) -> list[tuple[list[str], list[dict]]]:
+    """Group update rows by the set of properties they carry, one SET statement per group."""
+    groups: dict[tuple[str, ...], list[dict]] = {}
+    for row in rows:
+        props = tuple(sorted(p for p in row if p != key))
+        groups.setdefault(props, []).append(row)
+    return [(list(props), group) for props, group in groups.items() if props]
