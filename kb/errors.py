@@ -1,4 +1,4 @@
-"""One error family for kb: the CLI turns these into one-line messages, the API into problem+json."""
+"""One error family for kb: the CLI prints these as one line, the API as problem+json."""
 
 from __future__ import annotations
 

@@ -181,13 +181,17 @@ class EmbeddedStore(GraphStore):
             table = _arrow_table(node.props, new)
             self._exec(f"COPY {check_identifier(label)} FROM $rows", {"rows": table})
         for props, group in _group_by_props(old, node.key):
-            sets = ", ".join(f"n.{check_identifier(p)} = r.{p}" for p in props)
+            # A typed Arrow table, not a list of dicts: LadybugDB would type each column
+            # from its first row, and a leading null makes it the wrong type.
+            sets = ", ".join(f"n.{check_identifier(p)} = _{p}" for p in props)
             q = (
-                f"UNWIND $rows AS r MATCH (n:{check_identifier(label)}) "
-                f"WHERE n.{check_identifier(node.key)} = r.{node.key} SET {sets}"
+                f"LOAD FROM $rows MATCH (n:{check_identifier(label)}) "
+                f"WHERE n.{check_identifier(node.key)} = _{node.key} SET {sets}"
             )
+            columns = {f"_{p}": node.props[p] for p in [node.key, *props]}
             for chunk in _chunks(group):
-                self._exec(q, {"rows": chunk})
+                renamed = [{f"_{k}": v for k, v in row.items()} for row in chunk]
+                self._exec(q, {"rows": _arrow_table(columns, renamed)})
         return len(new), len(old)
 
     def _drop_rels(self, type_: str, side: str, keys: list[str]) -> None:
@@ -215,7 +219,8 @@ class EmbeddedStore(GraphStore):
             q = (
                 f"UNWIND $rows AS p MATCH (a:{check_identifier(rel.source)})-[r:{t}]->"
                 f"(b:{check_identifier(rel.target)}) "
-                f"WHERE a.{check_identifier(src.key)} = p.f AND b.{check_identifier(dst.key)} = p.t "
+                f"WHERE a.{check_identifier(src.key)} = p.f "
+                f"AND b.{check_identifier(dst.key)} = p.t "
                 "DELETE r"
             )
             pairs = [{"f": f, "t": to} for f, to in by_pair]

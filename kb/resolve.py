@@ -1,0 +1,178 @@
+"""Resolving what users type (ids, names, aliases, acronyms, ISCED codes) to graph keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from kb.errors import Ambiguous, NotFound
+from kb.names import normalize
+from kb.store.base import GraphStore
+
+# What each kind of reference is matched against, in the store.
+_LOOKUPS = {
+    "institution": (
+        "MATCH (n:Institution) OPTIONAL MATCH (n)-[:LOCATED_IN]->(c:Country) "
+        "RETURN n.id, n.name, n.aliases, n.acronyms, n.former_names, n.domains, n.origin, c.iso2"
+    ),
+    "network": "MATCH (n:Network) RETURN n.id, n.name, n.aliases, n.acronyms, [], [], '', ''",
+    "field": "MATCH (n:Discipline) RETURN n.code, n.name, n.aliases, [], [], [], '', ''",
+    "source": "MATCH (n:Source) RETURN n.id, n.title, [], [], [], [], '', ''",
+}
+_NOUN = {"institution": "institution", "network": "network", "field": "field", "source": "source"}
+
+
+@dataclass
+class Entry:
+    key: str
+    name: str
+    names: list[str] = field(default_factory=list)
+    domains: list[str] = field(default_factory=list)
+    origin: str | None = None
+    country: str | None = None
+
+
+@dataclass
+class _Index:
+    entries: dict[str, Entry] = field(default_factory=dict)
+    by_name: dict[str, set[str]] = field(default_factory=dict)
+    by_domain: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, entry: Entry) -> None:
+        old = self.entries.get(entry.key)
+        if old is not None:
+            self._unlink(old)
+        self.entries[entry.key] = entry
+        for name in [entry.key, entry.name, *entry.names]:
+            if name:
+                self.by_name.setdefault(normalize(name), set()).add(entry.key)
+        for domain in entry.domains:
+            self.by_domain.setdefault(domain.lower(), set()).add(entry.key)
+
+    def _unlink(self, entry: Entry) -> None:
+        for keys in (*self.by_name.values(), *self.by_domain.values()):
+            keys.discard(entry.key)
+
+
+class Resolver:
+    """Finds institutions, networks, fields and sources by any of their names.
+
+    The lookup tables are read from the store on first use and reread once when a name is
+    not found, so records written since (by this process or another) are seen. Records not
+    yet written — the rest of a file being loaded — can be added with :meth:`add`.
+
+    >>> from kb.store import open_store  # doctest: +SKIP
+    >>> Resolver(open_store("embedded://kb-data")).institution("IITKGP")  # doctest: +SKIP
+    'iit-kharagpur'
+    """
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self._indexes: dict[str, _Index] = {}
+        self._pending: dict[str, list[Entry]] = {}
+
+    def institution(self, ref: str) -> str:
+        return self.resolve("institution", ref)
+
+    def network(self, ref: str) -> str:
+        return self.resolve("network", ref)
+
+    def field(self, ref: str) -> str:
+        return self.resolve("field", ref)
+
+    def source(self, ref: str) -> str:
+        return self.resolve("source", ref)
+
+    def add(self, kind: str, entries: Iterable[Entry]) -> None:
+        """Make records that are about to be written resolvable now."""
+        items = list(entries)
+        self._pending.setdefault(kind, []).extend(items)
+        if kind in self._indexes:
+            for e in items:
+                self._indexes[kind].add(e)
+
+    def entries(self, kind: str) -> dict[str, Entry]:
+        return self._index(kind).entries
+
+    def by_domain(self, kind: str, domain: str) -> set[str]:
+        return set(self._index(kind).by_domain.get(domain.lower(), set()))
+
+    def by_name(self, kind: str, name: str) -> set[str]:
+        return set(self._index(kind).by_name.get(normalize(name), set()))
+
+    def refresh(self) -> None:
+        self._indexes.clear()
+
+    def resolve(self, kind: str, ref: str) -> str:
+        """The key of the one record `ref` names; raises NotFound or Ambiguous."""
+        ref = str(ref).strip()
+        found = self._match(kind, ref)
+        if not found:
+            self.refresh()
+            found = self._match(kind, ref)
+        if len(found) > 1 and kind == "field":
+            found = _most_specific(found)
+        if len(found) > 1 and kind == "field":
+            found = _most_specific(found)
+        if len(found) == 1:
+            return next(iter(found))
+        noun = _NOUN[kind]
+        if not found:
+            raise NotFound(f"no {noun} named {ref!r}.", self.suggest(kind, ref))
+        names = sorted(f"{self._index(kind).entries[k].name} ({k})" for k in found)
+        raise Ambiguous(f"the {noun} name {ref!r} is ambiguous.", names)
+
+    def suggest(self, kind: str, ref: str, limit: int = 5) -> list[str]:
+        index = self._index(kind)
+        choices = {}
+        for key, entry in index.entries.items():
+            for name in [entry.name, *entry.names]:
+                choices[(key, name)] = normalize(name)
+        hits = process.extract(
+            normalize(ref), choices, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60
+        )
+        out: list[str] = []
+        for _, _, (key, _) in hits:
+            label = f"{index.entries[key].name} ({key})"
+            if label not in out:
+                out.append(label)
+        return out[:limit]
+
+    def _match(self, kind: str, ref: str) -> set[str]:
+        index = self._index(kind)
+        if ref in index.entries:
+            return {ref}
+        return set(index.by_name.get(normalize(ref), set()))
+
+    def _index(self, kind: str) -> _Index:
+        if kind not in self._indexes:
+            index = _Index()
+            for row in self.store.run(_LOOKUPS[kind]).rows:
+                index.add(_entry(row))
+            for e in self._pending.get(kind, []):
+                index.add(e)
+            self._indexes[kind] = index
+        return self._indexes[kind]
+
+
+def _most_specific(codes: set[str]) -> set[str]:
+    """ISCED-F repeats a name down a line of descent ("Law" is 042 and 0421): take the
+    detailed code when every match is an ancestor of it."""
+    deepest = max(codes, key=len)
+    return {deepest} if all(deepest.startswith(c) for c in codes) else codes
+
+
+def _most_specific(codes: set[str]) -> set[str]:
+    """ISCED-F repeats a name down a line of descent ("Law" is 042 and 0421): take the
+    detailed code when every match is an ancestor of it."""
+    deepest = max(codes, key=len)
+    return {deepest} if all(deepest.startswith(c) for c in codes) else codes
+
+
+def _entry(row: list[Any]) -> Entry:
+    key, name, aliases, acronyms, former, domains, origin, country = row
+    names = [*(aliases or []), *(acronyms or []), *(former or [])]
+    return Entry(key, name or key, names, list(domains or []), origin or None, country or None)

@@ -1,0 +1,78 @@
+"""Countries: every ISO 3166-1 country from pycountry, with its UN M49 region."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+
+import pycountry
+
+from kb.errors import NotFound
+from kb.store.base import GraphBatch
+
+# Codes in common use that ISO 3166-1 does not assign (user-assigned by convention).
+_EXTRA = {"XK": ("XKX", "Kosovo", "Europe", "Southern Europe")}
+
+
+@cache
+def _regions() -> dict[str, tuple[str, str]]:
+    text = resources.files("kb").joinpath("data/country-regions.tsv").read_text(encoding="utf-8")
+    rows = csv.DictReader(text.splitlines(), delimiter="\t")
+    return {row["iso2"]: (row["region"], row["subregion"]) for row in rows}
+
+
+def country_rows() -> list[dict[str, str | None]]:
+    regions = _regions()
+    rows: list[dict[str, str | None]] = []
+    for c in pycountry.countries:
+        region, subregion = regions.get(c.alpha_2, (None, None))
+        rows.append(
+            {
+                "iso2": c.alpha_2,
+                "iso3": c.alpha_3,
+                "name": getattr(c, "common_name", None) or c.name,
+                "official_name": getattr(c, "official_name", None) or c.name,
+                "region": region or None,
+                "subregion": subregion or None,
+            }
+        )
+    for iso2, (iso3, name, region, subregion) in _EXTRA.items():
+        rows.append(
+            {
+                "iso2": iso2,
+                "iso3": iso3,
+                "name": name,
+                "official_name": name,
+                "region": region,
+                "subregion": subregion,
+            }
+        )
+    return rows
+
+
+def countries_batch() -> GraphBatch:
+    batch = GraphBatch()
+    for row in country_rows():
+        batch.add_node("Country", row)
+    return batch
+
+
+@cache
+def country_code(value: str) -> str:
+    """The alpha-2 code of a country given by alpha-2, alpha-3 or English name.
+
+    >>> country_code("Russia"), country_code("RUS"), country_code("in")
+    ('RU', 'RU', 'IN')
+    """
+    text = value.strip()
+    if text.upper() in _EXTRA:
+        return text.upper()
+    try:
+        return pycountry.countries.lookup(text).alpha_2
+    except LookupError:
+        pass
+    try:
+        return pycountry.countries.search_fuzzy(text)[0].alpha_2
+    except LookupError:
+        raise NotFound(f"no country named {value!r} (use an ISO 3166-1 code such as RU).") from None

@@ -1,0 +1,360 @@
+"""Loading knowledge-base files: parse and validate purely, then write one file per batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kb.loaders import records as r
+from kb.loaders.countries import country_code
+from kb.loaders.reference import ensure_reference
+from kb.loaders.yamlfile import Loc, RawRecord, read_yaml
+from pydantic import BaseModel, ValidationError
+
+from kb import model as m
+from kb.errors import FileError, KBError
+from kb.names import normalize, union
+from kb.resolve import Entry, Resolver
+from kb.store.base import GraphBatch, GraphStore, WriteStats
+
+
+@dataclass
+class ParsedFile:
+    path: Path
+    kind: str
+    items: list[tuple[Any, RawRecord]]
+
+
+@dataclass
+class LoadReport:
+    path: str
+    kind: str
+    records: int
+    stats: WriteStats = field(default_factory=WriteStats)
+
+
+def parse_file(path: Path) -> ParsedFile:
+    """Read and validate one file without touching any store."""
+    kind, raws = read_yaml(path)
+    model = r.RECORDS.get(kind)
+    if model is None:
+        raise FileError(
+            str(path),
+            1,
+            None,
+            f"unknown kind {kind!r}; expected one of: {', '.join(r.RECORDS)}",
+        )
+    items = []
+    seen: dict[str, int] = {}
+    for raw in raws:
+        try:
+            record = model.model_validate(raw.data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = tuple(err["loc"])
+            raise FileError(str(path), raw.line_of(loc), _dotted(loc), _message(err)) from None
+        key = getattr(record, "id", None)
+        if key is not None:
+            if key in seen:
+                raise FileError(
+                    str(path),
+                    raw.line_of(("id",)),
+                    "id",
+                    f"duplicate id {key!r} (first used on line {seen[key]})",
+                )
+            seen[key] = raw.line_of(("id",))
+        items.append((record, raw))
+    return ParsedFile(path, kind, items)
+
+
+def load_file(store: GraphStore, path: Path, resolver: Resolver | None = None) -> LoadReport:
+    """Parse, resolve and write one file, all or nothing."""
+    parsed = parse_file(path)
+    resolver = resolver or Resolver(store)
+    batch = build_batch(parsed, resolver)
+    stats = store.write_batch(batch)
+    resolver.refresh()
+    return LoadReport(str(path), parsed.kind, len(parsed.items), stats)
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files named, and the YAML files of folders named, in an order references resolve in."""
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted([*p.glob("*.yaml"), *p.glob("*.yml")]))
+        else:
+            files.append(p)
+    return sorted(files, key=_kind_rank)
+
+
+def _kind_rank(path: Path) -> int:
+    try:
+        kind, _ = read_yaml(path)
+    except KBError:
+        return -1  # a broken file is reported first
+    return r.LOAD_ORDER.index(kind) if kind in r.LOAD_ORDER else len(r.LOAD_ORDER)
+
+
+def load_paths(store: GraphStore, paths: list[Path]) -> list[LoadReport]:
+    """Load knowledge-base files and folders, each file all-or-nothing, in reference order.
+
+    Countries and disciplines are loaded first if the store has none, since files refer
+    to them. A failing file raises after the files before it were written.
+    """
+    ensure_reference(store)
+    resolver = Resolver(store)
+    return [load_file(store, f, resolver) for f in expand_paths(paths)]
+
+
+# -- from records to a batch --------------------------------------------------------------
+def build_batch(parsed: ParsedFile, resolver: Resolver) -> GraphBatch:
+    """Resolve every reference of a parsed file and turn it into one GraphBatch."""
+    builder = _BUILDERS[parsed.kind]
+    batch = GraphBatch()
+    builder(parsed, resolver, batch)
+    return batch
+
+
+class _Ref:
+    """Resolves references of one record, turning failures into errors at its line."""
+
+    def __init__(self, parsed: ParsedFile, raw: RawRecord, resolver: Resolver) -> None:
+        self.path, self.raw, self.resolver = str(parsed.path), raw, resolver
+
+    def __call__(self, kind: str, value: str, loc: Loc) -> str:
+        try:
+            if kind == "country":
+                return country_code(value)
+            return self.resolver.resolve(kind, value)
+        except KBError as exc:
+            raise FileError(self.path, self.raw.line_of(loc), _dotted(loc), str(exc)) from None
+
+    def sources(self, ids: list[str], loc: Loc = ("sources",)) -> list[str]:
+        return [self("source", s, (*loc, i)) for i, s in enumerate(ids)]
+
+
+def _node_props(record: BaseModel, node_model: type[BaseModel]) -> dict[str, Any]:
+    return record.model_dump(include=set(node_model.model_fields), mode="python")
+
+
+def _sources(parsed: ParsedFile, resolver: Resolver, batch: GraphBatch) -> None:
+    resolver.add("source", [Entry(rec.id, rec.title) for rec, _ in parsed.items])
+    for rec, _ in parsed.items:
+        batch.add_node("Source", _node_props(rec, m.Source))
+
+
+def _institutions(parsed: ParsedFile, resolver: Resolver, batch: GraphBatch) -> None:
+    ids = [rec.id for rec, _ in parsed.items]
+    absorbed = _absorb_list_entries(parsed, resolver, batch)
+    resolver.add(
+        "institution",
+        [
+            Entry(rec.id, rec.name, [*rec.aliases, *rec.acronyms, *rec.former_names], rec.domains)
+            for rec, _ in parsed.items
+        ],
+    )
+    for rec, raw in parsed.items:
+        ref = _Ref(parsed, raw, resolver)
+        props = _node_props(rec, m.Institution)
+        extra = absorbed.get(rec.id)
+        if extra:
+            props["domains"] = union(props["domains"], extra.domains)
+            names = {normalize(n) for n in [rec.name, *rec.aliases, *rec.former_names]}
+            extra_names = [n for n in [extra.name, *extra.names] if normalize(n) not in names]
+            props["aliases"] = union(props["aliases"], extra_names)
+        props["sources"] = ref.sources(rec.sources)
+        batch.add_node("Institution", props)
+        if rec.country:
+            batch.add_rel("LOCATED_IN", rec.id, ref("country", rec.country, ("country",)))
+        if rec.part_of:
+            batch.add_rel("PART_OF", rec.id, ref("institution", rec.part_of, ("part_of",)))
+        strong: dict[str, dict[str, Any]] = {}
+        for i, s in enumerate(rec.strengths):
+            _merge_evidence(
+                strong,
+                ref("field", s.field, ("strengths", i, "field")),
+                label=s.field,
+                note=s.note,
+                evidence=s.evidence,
+                sources=ref.sources(s.sources, ("strengths", i, "sources")),
+            )
+        for code, props in strong.items():
+            batch.add_rel("STRONG_IN", rec.id, code, **props)
+    for t in ("LOCATED_IN", "PART_OF", "STRONG_IN"):
+        batch.replace.append((t, "from", ids))
+
+
+def _absorb_list_entries(
+    parsed: ParsedFile, resolver: Resolver, batch: GraphBatch
+) -> dict[str, Entry]:
+    """Merge nodes that came from the world-universities list into the file's institutions.
+
+    A list entry loaded before the knowledge base is the same institution under a list id;
+    it is replaced by the file's record, which takes over its domains and keeps its name as
+    an alias. Only list entries are merged this way: records from files are never merged.
+    Matches are by the record's own domains and names, never by fuzzy similarity.
+    """
+    known = resolver.entries("institution")
+    absorbed: dict[str, Entry] = {}
+    for rec, _ in parsed.items:
+        if rec.id in known:
+            continue
+        candidates: set[str] = set()
+        for d in rec.domains:
+            candidates |= resolver.by_domain("institution", d)
+        country = country_code(rec.country) if rec.country else None
+        for name in [rec.name, *rec.aliases, *rec.former_names]:
+            # Names repeat across countries ("City University"); a name match must agree.
+            candidates |= {
+                k
+                for k in resolver.by_name("institution", name)
+                if known[k].country is None or known[k].country == country
+            }
+        listed = sorted(
+            (known[k] for k in candidates if known[k].origin == "world-universities"),
+            key=lambda e: e.key,
+        )
+        if listed:
+            # The list holds some institutions twice (old and new domain); all are this one.
+            absorbed[rec.id] = Entry(
+                listed[0].key,
+                listed[0].name,
+                [e.name for e in listed[1:]],
+                [d for e in listed for d in e.domains],
+            )
+            batch.delete.setdefault("Institution", []).extend(e.key for e in listed)
+    return absorbed
+
+
+def _networks(parsed: ParsedFile, resolver: Resolver, batch: GraphBatch) -> None:
+    resolver.add(
+        "network",
+        [Entry(rec.id, rec.name, [*rec.aliases, *rec.acronyms]) for rec, _ in parsed.items],
+    )
+    for rec, raw in parsed.items:
+        ref = _Ref(parsed, raw, resolver)
+        props = _node_props(rec, m.Network)
+        props["sources"] = ref.sources(rec.sources)
+        batch.add_node("Network", props)
+        focus: dict[str, dict[str, Any]] = {}
+        for i, f in enumerate(rec.focuses_on):
+            loc = ("focuses_on", i)
+            proposer = (
+                ref("institution", f.proposed_by, (*loc, "proposed_by")) if f.proposed_by else None
+            )
+            _merge_evidence(
+                focus,
+                ref("field", f.field, (*loc, "field")),
+                label=f.field,
+                evidence=f.evidence,
+                status=f.status,
+                proposed_by=proposer,
+                sources=ref.sources(f.sources, (*loc, "sources")),
+            )
+        for code, props in focus.items():
+            batch.add_rel("FOCUSES_ON", rec.id, code, **props)
+    batch.replace.append(("FOCUSES_ON", "from", [rec.id for rec, _ in parsed.items]))
+
+
+def _memberships(parsed: ParsedFile, resolver: Resolver, batch: GraphBatch) -> None:
+    for rec, raw in parsed.items:
+        ref = _Ref(parsed, raw, resolver)
+        batch.add_rel(
+            "MEMBER_OF",
+            ref("institution", rec.institution, ("institution",)),
+            ref("network", rec.network, ("network",)),
+            role=rec.role,
+            since=rec.since,
+            since_year=rec.since_year,
+            sources=ref.sources(rec.sources),
+            evidence=rec.evidence,
+        )
+
+
+def _agreements(parsed: ParsedFile, resolver: Resolver, batch: GraphBatch) -> None:
+    ids = [rec.id for rec, _ in parsed.items]
+    for rec, raw in parsed.items:
+        ref = _Ref(parsed, raw, resolver)
+        props = _node_props(rec, m.Agreement)
+        if rec.signed_on and not rec.signed_year:
+            props["signed_year"] = rec.signed_on.year
+        if rec.valid_from and not rec.valid_from_year:
+            props["valid_from_year"] = rec.valid_from.year
+        batch.add_node("Agreement", props)
+        for i, p in enumerate(rec.parties):
+            party = ref("institution", p.institution, ("parties", i, "institution"))
+            batch.add_rel("PARTY_TO", party, rec.id, role=p.role)
+        covered: dict[str, list[str]] = {}
+        for i, f in enumerate(rec.fields):
+            covered.setdefault(ref("field", f, ("fields", i)), []).append(f)
+        for code, labels in covered.items():
+            batch.add_rel("COVERS", rec.id, code, label="; ".join(labels))
+        for source in ref.sources(rec.sources):
+            batch.add_rel("REPORTED_IN", rec.id, source)
+    batch.replace += [
+        ("PARTY_TO", "to", ids),
+        ("COVERS", "from", ids),
+        ("REPORTED_IN", "from", ids),
+    ]
+
+
+def _field_aliases(parsed: ParsedFile, resolver: Resolver, batch: GraphBatch) -> None:
+    fields = resolver.entries("field")
+    added: dict[str, list[str]] = {}
+    for rec, raw in parsed.items:
+        if rec.code not in fields:
+            raise FileError(
+                str(parsed.path),
+                raw.line_of(("code",)),
+                "code",
+                f'{rec.code!r} is not an ISCED-F 2013 code (quote codes such as "0724")',
+            )
+        added.setdefault(rec.code, []).append(rec.alias)
+    for code, aliases in added.items():
+        current = list(fields[code].names)
+        batch.add_node("Discipline", {"code": code, "aliases": union(current, aliases)})
+
+
+def _merge_evidence(into: dict[str, dict[str, Any]], code: str, **props: Any) -> None:
+    """Entries of one record that name the same ISCED code (Naval Architecture and Space
+    Technology are both 0716) become one relationship carrying every label, note, quote and
+    source."""
+    have = into.get(code)
+    if have is None:
+        into[code] = props
+        return
+    for key in ("label", "note", "evidence"):
+        parts = [p for p in (have.get(key), props.get(key)) if p]
+        have[key] = "; ".join(dict.fromkeys(parts)) or None
+    have["sources"] = union(have["sources"], props["sources"])
+
+
+_BUILDERS: dict[str, Callable[[ParsedFile, Resolver, GraphBatch], None]] = {
+    "sources": _sources,
+    "institutions": _institutions,
+    "networks": _networks,
+    "memberships": _memberships,
+    "agreements": _agreements,
+    "field_aliases": _field_aliases,
+}
+
+
+def _dotted(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _message(err: dict[str, Any]) -> str:
+    if err["type"] == "extra_forbidden":
+        return "unknown field (see docs/kb-format.md for the fields of each kind)"
+    if err["type"] == "missing":
+        return "required field is missing"
+    msg = err["msg"]
+    if err["type"] == "enum":
+        return msg.replace("Input should be", "must be")
+    return msg.removeprefix("Value error, ")
