@@ -7,12 +7,12 @@ OPTIONAL MATCH (i)-[:LOCATED_IN]->(c:Country)
 OPTIONAL MATCH (i)-[:PARTY_TO]->(a:Agreement)-[:COVERS]->(d1:Discipline)
 WHERE ($field IN d1.lineage OR $field IS NULL) AND $field IS NOT NULL
 WITH i, m, n, c, collect(DISTINCT a.title) AS agreements
-OPTIONAL MATCH (i)-[:STRONG_IN]->(d2:Discipline)
+OPTIONAL MATCH (i)-[si:STRONG_IN]->(d2:Discipline)
 WHERE ($field IN d2.lineage OR $field IS NULL) AND $field IS NOT NULL
-WITH i, m, n, c, agreements, collect(DISTINCT d2.name) AS strengths
+WITH i, m, n, c, agreements, collect(DISTINCT si.label) AS strengths
 OPTIONAL MATCH (n)-[f:FOCUSES_ON]->(d3:Discipline)
 WHERE f.proposed_by = i.id AND ($field IN d3.lineage OR $field IS NULL) AND $field IS NOT NULL
-WITH i, m, c, agreements, strengths, collect(DISTINCT d3.name) AS proposed_areas
+WITH i, m, c, agreements, strengths, collect(DISTINCT f.label) AS proposed_areas
 WHERE ($field IS NULL) OR size(agreements) > 0 OR size(strengths) > 0 OR size(proposed_areas) > 0
 OPTIONAL MATCH (s:Source)
 WHERE s.id IN m.sources

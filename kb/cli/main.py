@@ -1,0 +1,387 @@
+"""The `kb` command: a thin shell over the library. Each command parses its input, calls one
+core function, and prints a table for people or JSON for scripts."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from kb import render
+from kb.errors import KBError
+from kb.settings import get_settings
+from kb.store import GraphStore, open_store
+
+app = typer.Typer(
+    help="kb: a graph knowledge base of universities, networks, agreements and fields.\n\n"
+    "Start with `kb demo`. The store is ./kb-data unless --store or KB_STORE says otherwise.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+load_app = typer.Typer(help="Load data into the store (each file all-or-nothing).")
+app.add_typer(load_app, name="load")
+
+out = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+WIDE = 4  # more columns than this print as one card per row
+
+StoreOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        envvar="KB_STORE",
+        help="embedded:///path/to/folder (default ./kb-data) or neo4j://user@host:7687.",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+ParamsOpt = Annotated[
+    list[str] | None,
+    typer.Option("--param", "-p", help="A parameter as key=value; repeat for several."),
+]
+
+
+def cli_errors(fn: F) -> F:
+    """Turn kb's errors into one line on stderr and exit status 1 — no stack trace."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except KBError as exc:
+            err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def opened(store: str | None) -> Iterator[GraphStore]:
+    s = open_store(store or get_settings().store)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+def parse_params(items: list[str] | None) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"{item!r} is not key=value", param_hint="--param")
+        params[key.strip()] = value
+    return params
+
+
+def emit_rows(columns: list[str], rows: list[list[Any]], as_json: bool, title: str = "") -> None:
+    if as_json:
+        print(render.dumps([dict(zip(columns, r, strict=True)) for r in rows]))
+    elif not rows:
+        out.print(f"{title + ': ' if title else ''}no rows.")
+    elif len(columns) > WIDE:
+        if title:
+            out.print(f"[bold]{title}[/bold] ({len(rows)} rows)\n")
+        out.print(render.cards(columns, rows), markup=False, highlight=False)
+    else:
+        out.print(render.table(columns, rows, title or None))
+
+
+# -- demo ----------------------------------------------------------------------------------
+@app.command()
+@cli_errors
+def demo(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Build the seed knowledge base and answer three strategy questions with sources."""
+    from kb.demo import NEXT_STEPS, run_demo
+
+    with opened(store) as s:
+        reports, questions = run_demo(s)
+        uri = s.uri
+    if as_json:
+        print(
+            render.dumps(
+                {
+                    "store": uri,
+                    "loaded": [r.__dict__ | {"stats": r.stats.__dict__} for r in reports],
+                    "questions": [
+                        {
+                            "question": q.question,
+                            "query": q.query,
+                            "params": q.params,
+                            "rows": q.answer.records(),
+                            "sources": q.sources,
+                        }
+                        for q in questions
+                    ],
+                }
+            )
+        )
+        return
+    loaded = ", ".join(f"{r.records} {r.kind}" for r in reports)
+    out.print(f"[bold]kb demo[/bold] — store {uri}\nLoaded the seed knowledge base: {loaded}.\n")
+    for n, q in enumerate(questions, start=1):
+        out.print(f"[bold]{n}. {q.question}[/bold]")
+        out.print(f"   [dim]{q.command()}[/dim]")
+        res = q.answer.result
+        if res.rows:
+            out.print(
+                render.cards(res.columns, res.rows, indent="   "), markup=False, highlight=False
+            )
+        else:
+            out.print("   No answer in the knowledge base.")
+        for src in q.sources:
+            by = f" ({src['publisher']})" if src["publisher"] else ""
+            out.print(f"   source: {src['title']}{by}", markup=False, highlight=False)
+        out.print()
+    out.print("[bold]Next, try:[/bold]")
+    for step in NEXT_STEPS:
+        out.print(f"  {step}", highlight=False)
+
+
+# -- init and load --------------------------------------------------------------------------
+@app.command()
+@cli_errors
+def init(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Create the schema and load countries and ISCED-F fields (safe to run again)."""
+    from kb.loaders.reference import load_countries, load_disciplines
+
+    with opened(store) as s:
+        s.init_schema()
+        c, d = load_countries(s), load_disciplines(s)
+        uri = s.uri
+    summary = {
+        "store": uri,
+        "countries": c.nodes_created + c.nodes_updated,
+        "disciplines": d.nodes_created + d.nodes_updated,
+    }
+    if as_json:
+        print(render.dumps(summary))
+    else:
+        out.print(
+            f"Initialised {uri}: {summary['countries']} countries, "
+            f"{summary['disciplines']} ISCED-F fields."
+        )
+
+
+def _print_reports(reports: list[Any], as_json: bool) -> None:
+    if as_json:
+        print(render.dumps([r.__dict__ | {"stats": r.stats.__dict__} for r in reports]))
+        return
+    for r in reports:
+        st = r.stats
+        out.print(
+            f"{r.path}: {r.records} {r.kind} "
+            f"({st.nodes_created} new, {st.nodes_updated} updated, "
+            f"{st.rels_written} relationships)",
+            highlight=False,
+        )
+
+
+@load_app.command("seed")
+@cli_errors
+def load_seed_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Load the seed knowledge base that ships with kb (the five source articles)."""
+    from kb.loaders.seed import load_seed
+
+    with opened(store) as s:
+        _print_reports(load_seed(s), as_json)
+
+
+@load_app.command("files")
+@cli_errors
+def load_files_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="YAML files or folders of them.")],
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Load knowledge-base files (see docs/kb-format.md); folders load in reference order."""
+    from kb.loaders.kbfiles import load_paths
+
+    with opened(store) as s:
+        _print_reports(load_paths(s, paths), as_json)
+
+
+@load_app.command("countries")
+@cli_errors
+def load_countries_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Load every ISO 3166-1 country with its UN M49 region."""
+    from kb.loaders.reference import load_countries
+
+    with opened(store) as s:
+        st = load_countries(s)
+    _print_counts("countries", st, as_json)
+
+
+@load_app.command("disciplines")
+@cli_errors
+def load_disciplines_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Load the ISCED-F 2013 field taxonomy and the shipped field aliases."""
+    from kb.loaders.reference import load_disciplines
+
+    with opened(store) as s:
+        st = load_disciplines(s)
+    _print_counts("ISCED-F fields", st, as_json)
+
+
+def _print_counts(what: str, st: Any, as_json: bool) -> None:
+    if as_json:
+        print(render.dumps(st.__dict__))
+    else:
+        out.print(f"{what}: {st.nodes_created} new, {st.nodes_updated} updated.")
+
+
+@load_app.command("universities")
+@cli_errors
+def load_universities_cmd(
+    path: Annotated[Path, typer.Argument(help="world_universities_and_domains.json")],
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Merge the world-universities list (JSON) into the store: one institution, one node."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from kb.loaders.reference import ensure_reference
+    from kb.loaders.universities import load_universities
+
+    with (
+        opened(store) as s,
+        Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=as_json,
+        ) as bar,
+    ):
+        ensure_reference(s)
+        task = bar.add_task("matching institutions", total=None)
+        report = load_universities(
+            s, path, lambda n, total: bar.update(task, completed=n, total=total)
+        )
+    if as_json:
+        print(render.dumps(report.__dict__ | {"stats": report.stats.__dict__}))
+    else:
+        out.print(
+            f"{report.path}: {report.entries} entries — {report.created} new "
+            f"institutions, {report.merged} merged into existing ones.",
+            highlight=False,
+        )
+
+
+# -- queries ---------------------------------------------------------------------------------
+@app.command()
+@cli_errors
+def queries(as_json: JsonOpt = False) -> None:
+    """List the named queries with their parameters."""
+    from kb.queries.registry import registry
+
+    items = [
+        {
+            "name": q.name,
+            "title": q.title,
+            "description": q.description,
+            "params": [
+                {
+                    "name": p.name,
+                    "type": p.type,
+                    "required": p.required,
+                    "default": p.default,
+                    "help": p.help,
+                }
+                for p in q.params
+            ],
+        }
+        for q in registry()
+    ]
+    if as_json:
+        print(render.dumps(items))
+        return
+    for q in items:
+        sig = " ".join(
+            f"{p['name']}={p['type']}" if p["required"] else f"[{p['name']}={p['type']}]"
+            for p in q["params"]
+        )
+        out.print(f"[bold]{q['name']}[/bold] {sig}", highlight=False)
+        out.print(f"    {q['description']}", highlight=False)
+
+
+@app.command()
+@cli_errors
+def query(
+    name: Annotated[str, typer.Argument(help="A named query; `kb queries` lists them.")],
+    params: ParamsOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+) -> None:
+    """Run a named query: kb query partners-sharing-field -p institution=IITKGP -p field=Mining"""
+    from kb.queries.runner import run_named
+
+    with opened(store) as s:
+        answer = run_named(s, name, parse_params(params))
+    res = answer.result
+    if as_csv:
+        print(render.to_csv(res.columns, res.rows), end="")
+    else:
+        emit_rows(res.columns, res.rows, as_json, answer.query.title)
+
+
+@app.command()
+@cli_errors
+def cypher(
+    text: Annotated[str, typer.Argument(help="One Cypher statement.")],
+    params: ParamsOpt = None,
+    write: Annotated[bool, typer.Option("--write", help="Allow the statement to write.")] = False,
+    timeout: Annotated[float | None, typer.Option(help="Time limit in seconds.")] = None,
+    max_rows: Annotated[int | None, typer.Option(help="Row cap.")] = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run ad-hoc Cypher, read-only unless --write; parameters are bound, never pasted in."""
+    settings = get_settings()
+    values = {k: _json_or_text(v) for k, v in parse_params(params).items()}
+    with opened(store) as s:
+        res = s.run(
+            text,
+            values,
+            read_only=not write,
+            timeout_s=timeout or settings.query_timeout_s,
+            max_rows=max_rows or settings.max_rows,
+        )
+    emit_rows(res.columns, res.rows, as_json)
+    if res.truncated and not as_json:
+        err.print(f"(stopped at the row cap of {max_rows or settings.max_rows} rows)")
+
+
+def _json_or_text(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+@app.command()
+@cli_errors
+def stats(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Count nodes per label and relationships per type."""
+    with opened(store) as s:
+        counts = s.counts()
+        uri = s.uri
+    if as_json:
+        print(render.dumps({"store": uri, "counts": counts}))
+    else:
+        out.print(
+            render.table(
+                ["label or type", "count"], [[k, v] for k, v in counts.items()], f"Store {uri}"
+            )
+        )
