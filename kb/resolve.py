@@ -13,14 +13,22 @@ from kb.names import normalize
 from kb.store.base import GraphStore
 
 # What each kind of reference is matched against, in the store.
+_COLUMNS = (
+    "AS key, {} AS name, {} AS aliases, {} AS acronyms, {} AS former, {} AS domains, "
+    "{} AS origin, {} AS country"
+)
 _LOOKUPS = {
-    "institution": (
-        "MATCH (n:Institution) OPTIONAL MATCH (n)-[:LOCATED_IN]->(c:Country) "
-        "RETURN n.id, n.name, n.aliases, n.acronyms, n.former_names, n.domains, n.origin, c.iso2"
+    "institution": "MATCH (n:Institution) OPTIONAL MATCH (n)-[:LOCATED_IN]->(c:Country) "
+    "RETURN n.id "
+    + _COLUMNS.format(
+        "n.name", "n.aliases", "n.acronyms", "n.former_names", "n.domains", "n.origin", "c.iso2"
     ),
-    "network": "MATCH (n:Network) RETURN n.id, n.name, n.aliases, n.acronyms, [], [], '', ''",
-    "field": "MATCH (n:Discipline) RETURN n.code, n.name, n.aliases, [], [], [], '', ''",
-    "source": "MATCH (n:Source) RETURN n.id, n.title, [], [], [], [], '', ''",
+    "network": "MATCH (n:Network) RETURN n.id "
+    + _COLUMNS.format("n.name", "n.aliases", "n.acronyms", "[]", "[]", "''", "''"),
+    "field": "MATCH (n:Discipline) RETURN n.code "
+    + _COLUMNS.format("n.name", "n.aliases", "[]", "[]", "[]", "''", "''"),
+    "source": "MATCH (n:Source) RETURN n.id "
+    + _COLUMNS.format("n.title", "[]", "[]", "[]", "[]", "''", "''"),
 }
 _NOUN = {"institution": "institution", "network": "network", "field": "field", "source": "source"}
 

@@ -13,6 +13,8 @@ from kb.store.base import GraphBatch
 
 # Codes in common use that ISO 3166-1 does not assign (user-assigned by convention).
 _EXTRA = {"XK": ("XKX", "Kosovo", "Europe", "Southern Europe")}
+# Codes ISO 3166-1 reserves for a country that has another code.
+_RESERVED = {"UK": "GB"}
 
 
 @cache
@@ -68,11 +70,17 @@ def country_code(value: str) -> str:
     text = value.strip()
     if text.upper() in _EXTRA:
         return text.upper()
+    if text.upper() in _RESERVED:
+        return _RESERVED[text.upper()]
     try:
         return pycountry.countries.lookup(text).alpha_2
     except LookupError:
         pass
-    try:
-        return pycountry.countries.search_fuzzy(text)[0].alpha_2
-    except LookupError:
-        raise NotFound(f"no country named {value!r} (use an ISO 3166-1 code such as RU).") from None
+    if len(text) > 3:
+        # Only names are searched loosely: an unknown code ("QQ", "XX") must not become
+        # whichever country the fuzzy search ranks first (Greenland, Malta).
+        try:
+            return pycountry.countries.search_fuzzy(text)[0].alpha_2
+        except LookupError:
+            pass
+    raise NotFound(f"no country named {value!r} (use an ISO 3166-1 code such as RU).")

@@ -37,7 +37,7 @@ class LoadReport:
 
 def parse_file(path: Path) -> ParsedFile:
     """Read and validate one file without touching any store."""
-    kind, raws = read_yaml(path)
+    kind, raws = read_yaml(path, r.RECORDS)
     model = r.RECORDS.get(kind)
     if model is None:
         raise FileError(
@@ -199,13 +199,14 @@ def _absorb_list_entries(
     """
     known = resolver.entries("institution")
     absorbed: dict[str, Entry] = {}
-    for rec, _ in parsed.items:
+    for rec, raw in parsed.items:
         if rec.id in known:
             continue
         candidates: set[str] = set()
         for d in rec.domains:
             candidates |= resolver.by_domain("institution", d)
-        country = country_code(rec.country) if rec.country else None
+        ref = _Ref(parsed, raw, resolver)
+        country = ref("country", rec.country, ("country",)) if rec.country else None
         for name in [rec.name, *rec.aliases, *rec.former_names]:
             # Names repeat across countries ("City University"); a name match must agree.
             candidates |= {

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.loaders.countries import country_code
+from kb.loaders.reference import ensure_reference
 from pydantic import BaseModel, Field, ValidationError
 
 from kb.errors import FileError, KBError
@@ -162,8 +163,13 @@ def universities_batch(
 def load_universities(
     store: GraphStore, path: Path, progress: Progress | None = None
 ) -> UniversitiesReport:
-    """Merge the list at `path` into the store, all or nothing."""
+    """Merge the list at `path` into the store, all or nothing.
+
+    Countries and disciplines are loaded first if the store has none, since entries refer
+    to their country.
+    """
     entries = read_entries(path)
+    ensure_reference(store)
     resolver = Resolver(store)
     batch, created, merged = universities_batch(entries, resolver, progress)
     stats = store.write_batch(batch)

@@ -6,6 +6,7 @@ a field code such as 0724 keeps its leading zero instead of becoming an octal nu
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,8 +35,11 @@ class RawRecord:
         return self.line
 
 
-def read_yaml(path: Path) -> tuple[str, list[RawRecord]]:
-    """Return the file's kind (its one top-level key) and its records."""
+def read_yaml(path: Path, kinds: Collection[str] | None = None) -> tuple[str, list[RawRecord]]:
+    """Return the file's kind (its one top-level key) and its records.
+
+    With `kinds`, a top-level key that is not one of them is an error at the key's line.
+    """
     shown = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -59,6 +63,13 @@ def read_yaml(path: Path) -> tuple[str, list[RawRecord]]:
         )
     key_node, items = root.value[0]
     kind = key_node.value
+    if kinds is not None and kind not in kinds:
+        raise FileError(
+            shown,
+            key_node.start_mark.line + 1,
+            None,
+            f"unknown kind {kind!r}; expected one of: {', '.join(kinds)}",
+        )
     if isinstance(items, yaml.ScalarNode) and items.value in _NULLS:
         return kind, []
     if not isinstance(items, yaml.SequenceNode):
