@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from kb import render
 from kb.errors import KBError
@@ -28,8 +29,8 @@ app = typer.Typer(
 load_app = typer.Typer(help="Load data into the store (each file all-or-nothing).")
 app.add_typer(load_app, name="load")
 
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)  # long lines stay whole when piped
+err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 WIDE = 4  # more columns than this print as one card per row
 
@@ -311,7 +312,7 @@ def queries(as_json: JsonOpt = False) -> None:
             f"{p['name']}={p['type']}" if p["required"] else f"[{p['name']}={p['type']}]"
             for p in q["params"]
         )
-        out.print(f"[bold]{q['name']}[/bold] {sig}", highlight=False)
+        out.print(Text.assemble((q["name"], "bold"), " ", sig))
         out.print(f"    {q['description']}", highlight=False)
 
 
