@@ -386,3 +386,44 @@ def stats(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
                 ["label or type", "count"], [[k, v] for k, v in counts.items()], f"Store {uri}"
             )
         )
+
+
+# -- moving between stores -------------------------------------------------------------------
+@app.command("export")
+@cli_errors
+def export_cmd(
+    path: Annotated[Path, typer.Argument(help="File to write (.jsonl, or .jsonl.gz).")],
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the whole graph to a portable file that `kb import` reads on any store."""
+    from kb.transfer import export_graph
+
+    with opened(store) as s:
+        report = export_graph(s, path)
+    _print_transfer("exported", report, as_json)
+
+
+@app.command("import")
+@cli_errors
+def import_cmd(
+    path: Annotated[Path, typer.Argument(help="A file written by `kb export`.")],
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Load a `kb export` file into the store, all or nothing (again changes nothing)."""
+    from kb.transfer import import_graph
+
+    with opened(store) as s:
+        report = import_graph(s, path)
+    _print_transfer("imported", report, as_json)
+
+
+def _print_transfer(verb: str, report: Any, as_json: bool) -> None:
+    if as_json:
+        print(render.dumps(report.__dict__))
+    else:
+        out.print(
+            f"{verb} {report.nodes} nodes and {report.relationships} relationships ({report.path})",
+            highlight=False,
+        )
