@@ -102,6 +102,11 @@ class Institution(_Model):
     founded_year: int | None = Field(None, ge=0, le=2100)
     origin: str = "kb"
     sources: list[str] = Field(default_factory=list)
+    # What the world-universities list says of an institution the knowledge base also holds;
+    # kept apart so that reloading a knowledge-base file keeps it (see loaders/universities.py).
+    list_names: list[str] = Field(default_factory=list)
+    list_domains: list[str] = Field(default_factory=list)
+    list_website: str | None = None
 
 
 class Network(_Model):

@@ -21,7 +21,13 @@ _LOOKUPS = {
     "institution": "MATCH (n:Institution) OPTIONAL MATCH (n)-[:LOCATED_IN]->(c:Country) "
     "RETURN n.id "
     + _COLUMNS.format(
-        "n.name", "n.aliases", "n.acronyms", "n.former_names", "n.domains", "n.origin", "c.iso2"
+        "n.name",
+        "n.aliases + coalesce(n.list_names, [])",
+        "n.acronyms",
+        "n.former_names",
+        "n.domains",
+        "n.origin",
+        "c.iso2",
     ),
     "network": "MATCH (n:Network) RETURN n.id "
     + _COLUMNS.format("n.name", "n.aliases", "n.acronyms", "[]", "[]", "''", "''"),
@@ -123,8 +129,6 @@ class Resolver:
             found = self._match(kind, ref)
         if len(found) > 1 and kind == "field":
             found = _most_specific(found)
-        if len(found) > 1 and kind == "field":
-            found = _most_specific(found)
         if len(found) == 1:
             return next(iter(found))
         noun = _NOUN[kind]
@@ -164,13 +168,6 @@ class Resolver:
                 index.add(e)
             self._indexes[kind] = index
         return self._indexes[kind]
-
-
-def _most_specific(codes: set[str]) -> set[str]:
-    """ISCED-F repeats a name down a line of descent ("Law" is 042 and 0421): take the
-    detailed code when every match is an ancestor of it."""
-    deepest = max(codes, key=len)
-    return {deepest} if all(deepest.startswith(c) for c in codes) else codes
 
 
 def _most_specific(codes: set[str]) -> set[str]:

@@ -68,8 +68,9 @@ def country_code(value: str) -> str:
     ('RU', 'RU', 'IN')
     """
     text = value.strip()
-    if text.upper() in _EXTRA:
-        return text.upper()
+    for iso2, (iso3, name, _, _) in _EXTRA.items():
+        if text.upper() in (iso2, iso3) or text.lower() == name.lower():
+            return iso2
     if text.upper() in _RESERVED:
         return _RESERVED[text.upper()]
     try:

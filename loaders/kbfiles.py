@@ -156,15 +156,25 @@ def _institutions(parsed: ParsedFile, resolver: Resolver, batch: GraphBatch) -> 
             for rec, _ in parsed.items
         ],
     )
+    listed = _list_facts(resolver.store, [*ids, *(e.key for e in absorbed.values())])
     for rec, raw in parsed.items:
         ref = _Ref(parsed, raw, resolver)
         props = _node_props(rec, m.Institution)
+        # The file owns its own facts; what the world-universities list added stays.
+        mine = listed.get(rec.id, {})
+        list_names, list_domains = mine.get("names", []), mine.get("domains", [])
+        website = mine.get("website")
         extra = absorbed.get(rec.id)
         if extra:
-            props["domains"] = union(props["domains"], extra.domains)
-            names = {normalize(n) for n in [rec.name, *rec.aliases, *rec.former_names]}
-            extra_names = [n for n in [extra.name, *extra.names] if normalize(n) not in names]
-            props["aliases"] = union(props["aliases"], extra_names)
+            list_names = union(list_names, [extra.name, *extra.names])
+            list_domains = union(list_domains, extra.domains)
+            website = website or listed.get(extra.key, {}).get("website")
+        own = {normalize(n) for n in [rec.name, *rec.aliases, *rec.acronyms, *rec.former_names]}
+        props["list_names"], props["list_domains"] = list_names, list_domains
+        props["list_website"] = website
+        props["domains"] = union(rec.domains, list_domains)
+        props["aliases"] = union(rec.aliases, [n for n in list_names if normalize(n) not in own])
+        props["website"] = rec.website or website
         props["sources"] = ref.sources(rec.sources)
         batch.add_node("Institution", props)
         if rec.country:
@@ -185,6 +195,20 @@ def _institutions(parsed: ParsedFile, resolver: Resolver, batch: GraphBatch) -> 
             batch.add_rel("STRONG_IN", rec.id, code, **props)
     for t in ("LOCATED_IN", "PART_OF", "STRONG_IN"):
         batch.replace.append((t, "from", ids))
+
+
+def _list_facts(store: GraphStore, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """id -> the names, domains and website the world-universities list gave an institution."""
+    rows = store.run(
+        "MATCH (n:Institution) WHERE n.id IN $ids "
+        "RETURN n.id AS id, n.list_names AS names, n.list_domains AS domains, "
+        "n.list_website AS website",
+        {"ids": ids},
+    ).records()
+    return {
+        r["id"]: {"names": r["names"] or [], "domains": r["domains"] or [], "website": r["website"]}
+        for r in rows
+    }
 
 
 def _absorb_list_entries(
@@ -269,7 +293,7 @@ def _memberships(parsed: ParsedFile, resolver: Resolver, batch: GraphBatch) -> N
             ref("network", rec.network, ("network",)),
             role=rec.role,
             since=rec.since,
-            since_year=rec.since_year,
+            since_year=rec.since_year or (rec.since.year if rec.since else None),
             sources=ref.sources(rec.sources),
             evidence=rec.evidence,
         )

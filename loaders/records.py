@@ -27,6 +27,13 @@ class InstitutionRecord(m.Institution):
             raise ValueError("origin is set by kb, not by knowledge-base files")
         return value
 
+    @field_validator("list_names", "list_domains", "list_website")
+    @classmethod
+    def _list_facts(cls, value: list[str] | str | None) -> list[str] | str | None:
+        if value:
+            raise ValueError("set by `kb load universities`, not by knowledge-base files")
+        return value
+
 
 class FocusEntry(m.FocusesOn):
     field: str = Field(min_length=1)
@@ -65,12 +72,12 @@ class FieldAliasRecord(m._Model):
 
 
 RECORDS: dict[str, type[m._Model]] = {
+    "field_aliases": FieldAliasRecord,
     "sources": SourceRecord,
     "institutions": InstitutionRecord,
     "networks": NetworkRecord,
     "memberships": MembershipRecord,
     "agreements": AgreementRecord,
-    "field_aliases": FieldAliasRecord,
 }
 # The order that lets every file's references resolve to records loaded before it.
 LOAD_ORDER = list(RECORDS)

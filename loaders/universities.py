@@ -108,9 +108,16 @@ def universities_batch(
     """The batch that merges the list into the store; returns (batch, created, merged)."""
     known = resolver.entries("institution")
     current = {
-        row[0]: {"aliases": row[1] or [], "website": row[2]}
+        row[0]: {
+            "aliases": row[1] or [],
+            "website": row[2],
+            "list_names": row[3] or [],
+            "list_domains": row[4] or [],
+            "list_website": row[5],
+        }
         for row in resolver.store.run(
-            "MATCH (n:Institution) RETURN n.id, n.aliases, n.website"
+            "MATCH (n:Institution) "
+            "RETURN n.id, n.aliases, n.website, n.list_names, n.list_domains, n.list_website"
         ).rows
     }
     taken = set(known)
@@ -133,6 +140,9 @@ def universities_batch(
                 "acronyms": [],
                 "former_names": [],
                 "sources": [],
+                "list_names": [],
+                "list_domains": list(e.domains),
+                "list_website": e.web_pages[0] if e.web_pages else None,
                 "country": iso2,
             }
             resolver.add("institution", [Entry(key, e.name, [], list(e.domains), ORIGIN, iso2)])
@@ -140,12 +150,17 @@ def universities_batch(
         else:
             row = rows.get(key) or _existing_row(known[key], current.get(key, {}))
             rows[key] = row
+            # What the list adds is also kept in list_* so a knowledge-base reload keeps it.
             row["domains"] = union(row["domains"], e.domains)
-            if not row.get("website") and e.web_pages:
-                row["website"] = e.web_pages[0]
+            row["list_domains"] = union(row["list_domains"], e.domains)
+            if e.web_pages and not row.get("list_website"):
+                row["list_website"] = e.web_pages[0]
+            if not row.get("website"):
+                row["website"] = row.get("list_website")
             names = {normalize(x) for x in [row["name"], *row.get("names", [])]}
             if normalize(e.name) not in names:
                 row["aliases"] = union(row.get("aliases", []), [e.name])
+                row["list_names"] = union(row["list_names"], [e.name])
                 row.setdefault("names", []).append(e.name)
             merged += 1
         if progress and (n % 200 == 0 or n == len(entries)):
@@ -198,6 +213,9 @@ def _existing_row(entry: Entry, current: dict[str, Any]) -> dict[str, Any]:
         "names": list(entry.names),
         "aliases": list(current.get("aliases", [])),
         "website": current.get("website"),
+        "list_names": list(current.get("list_names", [])),
+        "list_domains": list(current.get("list_domains", [])),
+        "list_website": current.get("list_website"),
     }
 
 

@@ -59,6 +59,21 @@ class EmbeddedStore(GraphStore):
             for name, statement in schema_statements():
                 if name not in existing:
                     self._exec(statement)
+                else:
+                    self._add_missing_columns(name)
+
+    def _add_missing_columns(self, table: str) -> None:
+        # A store made by an older kb lacks properties added to the model since; adding them
+        # as empty columns lets it be opened without a reload.
+        have = {
+            row[1]
+            for row in self._exec(f"CALL table_info('{check_identifier(table)}') RETURN *")[1]
+        }
+        spec = NODES[table].props if table in NODES else RELS[table].props
+        for prop, type_ in spec.items():
+            if prop not in have:
+                column = f"{check_identifier(prop)} {type_.value}"
+                self._exec(f"ALTER TABLE {check_identifier(table)} ADD {column}")
 
     # -- reading -----------------------------------------------------------------------------
     def run(

@@ -44,7 +44,10 @@ class Neo4jStore(GraphStore):
         self.database = database
         self.batch_size = batch_size
         try:
-            self._driver = GraphDatabase.driver(uri, auth=(user, password or ""))
+            # Warnings about property keys no node has yet are expected (an empty store).
+            self._driver = GraphDatabase.driver(
+                uri, auth=(user, password or ""), notifications_min_severity="OFF"
+            )
             self._driver.verify_connectivity()
         except AuthError as exc:
             raise StoreUnavailable(

@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
@@ -32,7 +33,8 @@ import picocli.CommandLine;
 /**
  * Runs a throw-away Neo4j Community DBMS with only the Bolt connector, for tests and local use.
  *
- * <p>Usage: {@code Launcher --home DIR [--port N] [--ready-file FILE]}; the password comes from the
+ * <p>Usage: {@code Launcher --home DIR [--port N] [--ready-file FILE] [--exit-when-ready]}; the
+ * last is the class-data-sharing training run of neo4j-local. The password comes from the
  * environment variable {@code KB_NEO4J_INITIAL_PASSWORD} so it never shows up in {@code ps}.
  *
  * <p>The ready file is written (atomically) only once every database is up, Bolt is listening and
@@ -57,11 +59,13 @@ public final class Launcher {
         Path home = null;
         int requestedPort = 0;
         Path readyFile = null;
+        boolean training = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--home" -> home = Path.of(args[++i]).toAbsolutePath();
                 case "--port" -> requestedPort = Integer.parseInt(args[++i]);
                 case "--ready-file" -> readyFile = Path.of(args[++i]).toAbsolutePath();
+                case "--exit-when-ready" -> training = true;
                 default -> fail("unknown argument: " + args[i]);
             }
         }
@@ -96,6 +100,14 @@ public final class Launcher {
             }
         }
 
+        if (training) {
+            warmUp(dbms);
+            dbms.shutdown();
+            log("training run done");
+            // A normal exit (not halt) so the JVM writes the -XX:ArchiveClassesAtExit archive.
+            System.exit(0);
+        }
+
         CountDownLatch stopped = new CountDownLatch(1);
         DatabaseManagementService running = dbms;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -128,6 +140,21 @@ public final class Launcher {
         }
         log("Neo4j " + version + " ready on bolt://" + HOST + ":" + port);
         stopped.await();
+    }
+
+    // Loads the Cypher parser, planner and runtime classes (reads and writes) during the class-data
+    // sharing training run, so the archive also shortens a client's first query.
+    private static void warmUp(DatabaseManagementService dbms) {
+        dbms.database("system")
+                .executeTransactionally("CALL dbms.components() YIELD versions RETURN versions");
+        var db = dbms.database("neo4j");
+        db.executeTransactionally(
+                "UNWIND $rows AS r CREATE (n:Warm {id: r.id}) SET n.name = r.name RETURN count(n)",
+                Map.of("rows", List.of(Map.of("id", 1, "name", "a"))));
+        db.executeTransactionally("MATCH (n:Warm) WHERE n.id = 1 OPTIONAL MATCH (n)-[r]->(m) "
+                + "RETURN n.id, count(r), collect(m.name) ORDER BY n.id");
+        db.executeTransactionally("MERGE (a:Warm {id: 2}) MERGE (a)-[:W]->(b:Warm {id: 3}) RETURN a, b");
+        db.executeTransactionally("MATCH (n:Warm) DETACH DELETE n");
     }
 
     private static Path writeConfig(Path home, int port) throws IOException {
