@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kb.loaders import records as r
-from kb.loaders.countries import country_code
-from kb.loaders.reference import ensure_reference
-from kb.loaders.yamlfile import Loc, RawRecord, read_yaml
 from pydantic import BaseModel, ValidationError
 
 from kb import model as m
 from kb.errors import FileError, KBError
+from kb.loaders import records as r
+from kb.loaders.countries import country_code
+from kb.loaders.reference import ensure_reference
+from kb.loaders.yamlfile import Loc, RawRecord, read_yaml
 from kb.names import normalize, union
 from kb.resolve import Entry, Resolver
 from kb.store.base import GraphBatch, GraphStore, WriteStats

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from kb.loaders.countries import countries_batch
 from kb.loaders.disciplines import disciplines_batch
-
 from kb.store.base import GraphStore, WriteStats
 
 

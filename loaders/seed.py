@@ -6,7 +6,6 @@ from importlib import resources
 from pathlib import Path
 
 from kb.loaders.kbfiles import LoadReport, load_paths
-
 from kb.store.base import GraphStore
 
 

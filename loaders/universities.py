@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kb.loaders.countries import country_code
-from kb.loaders.reference import ensure_reference
 from pydantic import BaseModel, Field, ValidationError
 
 from kb.errors import FileError, KBError
+from kb.loaders.countries import country_code
+from kb.loaders.reference import ensure_reference
 from kb.names import normalize, slugify, union
 from kb.resolve import Entry, Resolver
 from kb.store.base import GraphBatch, GraphStore, WriteStats

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from kb.queries.registry import REFERENCE_TYPES, NamedQuery, Param, default_value, registry
-
 from kb.errors import InvalidInput
+from kb.queries.registry import REFERENCE_TYPES, NamedQuery, Param, default_value, registry
 from kb.resolve import Resolver
 from kb.store.base import GraphStore, QueryResult
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import typer
-from kb.queries.registry import registry
 from typer.testing import CliRunner
 
 from kb.cli.main import app
+from kb.queries.registry import registry
 
 runner = CliRunner()
 

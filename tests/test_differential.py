@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from kb.loaders.kbfiles import load_paths
 from kb.loaders.seed import load_seed
 from kb.queries.registry import registry
 from kb.queries.runner import run_named
-
 from kb.store import GraphStore
 from kb.store.embedded import EmbeddedStore
 from tests.conftest import FIXTURES, _neo4j_store

@@ -15,6 +15,8 @@ from typing import Any
 
 import pycountry
 import pytest
+
+from kb.errors import FileError, NotFound
 from kb.loaders.countries import country_code
 from kb.loaders.disciplines import isced_rows
 from kb.loaders.kbfiles import load_file, load_paths
@@ -22,8 +24,6 @@ from kb.loaders.records import LOAD_ORDER
 from kb.loaders.reference import ensure_reference, load_countries, load_disciplines
 from kb.loaders.seed import load_seed
 from kb.loaders.universities import load_universities
-
-from kb.errors import FileError, NotFound
 from kb.resolve import Resolver
 from kb.schema import NODES, RELS
 from kb.store import GraphStore

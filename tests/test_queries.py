@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from kb.queries.runner import run_named
 
 from kb.errors import InvalidInput, NotFound
+from kb.queries.runner import run_named
 from kb.store import GraphStore
 
 

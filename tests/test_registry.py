@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from kb.queries.registry import parse_query, registry, used_params
 
 from kb.errors import InvalidInput
+from kb.queries.registry import parse_query, registry, used_params
 
 GOOD = """// title: T
 // description: Something useful enough.

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from kb.loaders.kbfiles import load_file, load_paths
-from kb.loaders.universities import load_universities
 
 from kb.errors import Ambiguous, KBError, NotFound
+from kb.loaders.kbfiles import load_file, load_paths
+from kb.loaders.universities import load_universities
 from kb.names import normalize, slugify, union
 from kb.resolve import Entry, Resolver
 from kb.store import GraphStore

@@ -6,9 +6,9 @@ import gzip
 from pathlib import Path
 
 import pytest
-from kb.loaders.seed import load_seed
 
 from kb.errors import FileError
+from kb.loaders.seed import load_seed
 from kb.store.embedded import EmbeddedStore
 from kb.transfer import export_graph, import_graph
 

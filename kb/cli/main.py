@@ -427,3 +427,7 @@ def _print_transfer(verb: str, report: Any, as_json: bool) -> None:
             f"{verb} {report.nodes} nodes and {report.relationships} relationships ({report.path})",
             highlight=False,
         )
+
+
+if __name__ == "__main__":
+    app()
