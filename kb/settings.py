@@ -32,6 +32,16 @@ class Settings(BaseSettings):
         30.0, gt=0, description="Time limit, in seconds, for ad-hoc Cypher."
     )
     max_rows: int = Field(10_000, ge=1, description="Row cap for ad-hoc Cypher results.")
+    api_key: SecretStr | None = Field(
+        None,
+        description="Key that API writes (POST /load, PUT /agreements/{id}) must send in the "
+        "X-API-Key header; with none set, the API refuses every write.",
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description='Origins allowed to call the API from a browser, e.g. ["https://intranet.example"].',
+    )
+    page_size_max: int = Field(500, ge=1, description="Largest page the list endpoints return.")
 
 
 @lru_cache(maxsize=1)

@@ -14,7 +14,7 @@ from kb.errors import FileError, KBError
 from kb.loaders import records as r
 from kb.loaders.countries import country_code
 from kb.loaders.reference import ensure_reference
-from kb.loaders.yamlfile import Loc, RawRecord, read_yaml
+from kb.loaders.yamlfile import Loc, RawRecord, parse_yaml, read_yaml
 from kb.names import normalize, union
 from kb.resolve import Entry, Resolver
 from kb.store.base import GraphBatch, GraphStore, WriteStats
@@ -38,6 +38,30 @@ class LoadReport:
 def parse_file(path: Path) -> ParsedFile:
     """Read and validate one file without touching any store."""
     kind, raws = read_yaml(path, r.RECORDS)
+    return _validate(path, kind, raws)
+
+
+def parse_text(text: str, name: str) -> ParsedFile:
+    """`parse_file` for a document that is not in a file (an upload); errors name it `name`."""
+    kind, raws = parse_yaml(text, name, r.RECORDS)
+    return _validate(Path(name), kind, raws)
+
+
+def parsed_records(kind: str, rows: list[dict[str, Any]], name: str) -> ParsedFile:
+    """Validate records given as data (an API request body) as a file named `name` would be."""
+    raws = [RawRecord(row, n, {}) for n, row in enumerate(rows, start=1)]
+    return _validate(Path(name), kind, raws)
+
+
+def load_parsed(store: GraphStore, parsed: ParsedFile) -> LoadReport:
+    """Write an already parsed file, all or nothing (loading reference data first if needed)."""
+    ensure_reference(store)
+    resolver = Resolver(store)
+    stats = store.write_batch(build_batch(parsed, resolver))
+    return LoadReport(str(parsed.path), parsed.kind, len(parsed.items), stats)
+
+
+def _validate(path: Path, kind: str, raws: list[RawRecord]) -> ParsedFile:
     model = r.RECORDS.get(kind)
     if model is None:
         raise FileError(

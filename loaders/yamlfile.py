@@ -45,6 +45,13 @@ def read_yaml(path: Path, kinds: Collection[str] | None = None) -> tuple[str, li
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise FileError(shown, None, None, f"cannot read the file: {exc}") from exc
+    return parse_yaml(text, shown, kinds)
+
+
+def parse_yaml(
+    text: str, shown: str, kinds: Collection[str] | None = None
+) -> tuple[str, list[RawRecord]]:
+    """`read_yaml` for text that is not in a file; errors name it `shown`."""
     try:
         root = yaml.compose(text, Loader=yaml.BaseLoader)
     except yaml.YAMLError as exc:

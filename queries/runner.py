@@ -31,7 +31,7 @@ def run_named(
     """Run the named query with `params` (strings are coerced to the declared types)."""
     query = registry().get(name)
     bound = bind_params(query, params or {}, resolver or Resolver(store))
-    result = store.run(query.text_for(store.dialect), bound)
+    result = store.run(query.text_for(store.dialect), bound, read_only=True)
     return Answer(query, bound, result)
 
 

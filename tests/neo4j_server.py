@@ -2,7 +2,7 @@
 
 1. NEO4J_URI (with NEO4J_USER / NEO4J_PASSWORD) if set;
 2. testcontainers' Neo4j module if a Docker engine answers;
-3. the local server from Maven Central artifacts (scripts/neo4j-local) if Java and Maven exist;
+3. the local server from Maven Central artifacts (scripts/neo4j-local) if Java exists;
 4. otherwise skip, saying why — except under CI, where a skip is a failure.
 """
 
@@ -59,11 +59,11 @@ def neo4j_server() -> Iterator[Neo4jServer]:
         with Neo4jContainer("neo4j:5.26-community", password="kb-test-password") as c:
             yield Neo4jServer(c.get_connection_url(), "neo4j", "kb-test-password", "testcontainers")
         return
-    if shutil.which("java") and shutil.which("mvn"):
+    if shutil.which("java"):  # scripts/neo4j-local fetches Maven itself when it is missing
         with _local_server() as server:
             yield server
         return
-    raise NoNeo4j("no NEO4J_URI, no Docker engine, and no Java + Maven for scripts/neo4j-local")
+    raise NoNeo4j("no NEO4J_URI, no Docker engine, and no Java for scripts/neo4j-local")
 
 
 @contextmanager

@@ -30,8 +30,9 @@ _ARROW = {
 class EmbeddedStore(GraphStore):
     """A LadybugDB database folder.
 
-    One process may hold the folder open for writing; within it, calls are serialised on one
-    connection, which is what LadybugDB expects of a single connection.
+    One process may hold the folder open for writing. Within it, each thread gets its own
+    connection to the one database, so readers run side by side; batches, clearing and
+    schema changes take turns on a lock (LadybugDB allows one write transaction at a time).
     """
 
     dialect = "embedded"
@@ -42,15 +43,30 @@ class EmbeddedStore(GraphStore):
         self.path = Path(path)
         self.uri = f"embedded://{self.path}"
         self._lock = threading.RLock()
+        self._local = threading.local()
+        self._connections: list[Any] = []
         try:
             if not read_only:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = ladybug.Database(str(self.path), read_only=read_only)
-            self._conn = ladybug.Connection(self._db)
         except RuntimeError as exc:
             raise StoreUnavailable(f"cannot open the embedded store at {self.path}: {exc}") from exc
         if not read_only:
             self.init_schema()
+
+    @property
+    def _conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            import ladybug
+
+            if self._db is None:
+                raise StoreUnavailable(f"the embedded store at {self.path} is closed")
+            conn = ladybug.Connection(self._db)
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
 
     # -- schema ------------------------------------------------------------------------------
     def init_schema(self) -> None:
@@ -85,21 +101,21 @@ class EmbeddedStore(GraphStore):
         timeout_s: float | None = None,
         max_rows: int | None = None,
     ) -> QueryResult:
-        with self._lock:
-            if timeout_s:
-                self._conn.set_query_timeout(max(1, int(timeout_s * 1000)))
-            try:
-                if read_only:
-                    self._exec("BEGIN TRANSACTION READ ONLY")
-                    try:
-                        columns, rows, truncated = self._fetch(cypher, params, max_rows)
-                    finally:
-                        self._rollback()
-                else:
+        conn = self._conn
+        if timeout_s:
+            conn.set_query_timeout(max(1, int(timeout_s * 1000)))
+        try:
+            if read_only:
+                self._exec("BEGIN TRANSACTION READ ONLY")
+                try:
                     columns, rows, truncated = self._fetch(cypher, params, max_rows)
-            finally:
-                if timeout_s:
-                    self._conn.set_query_timeout(0)
+                finally:
+                    self._rollback()
+            else:
+                columns, rows, truncated = self._fetch(cypher, params, max_rows)
+        finally:
+            if timeout_s:
+                conn.set_query_timeout(0)
         return QueryResult(columns, rows, truncated)
 
     def _fetch(
@@ -253,10 +269,14 @@ class EmbeddedStore(GraphStore):
 
     def close(self) -> None:
         with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._db.close()
-                self._conn = None
+            if self._db is None:
+                return
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+            self._db.close()
+            self._db = None
+            self._local = threading.local()
 
 
 def _chunks(items: list[Any], size: int = _CHUNK) -> list[list[Any]]:
