@@ -19,7 +19,8 @@ WITH $q AS q, $country AS country, $kind AS kind
 MATCH (i:Institution)
 OPTIONAL MATCH (i)-[:LOCATED_IN]->(c:Country)
 WITH i, c, q, country, kind
-WHERE (toLower(i.name) CONTAINS q
+WHERE (q = ''
+       OR toLower(i.name) CONTAINS q
        OR any(a IN i.aliases WHERE toLower(a) CONTAINS q)
        OR any(a IN i.acronyms WHERE toLower(a) CONTAINS q)
        OR any(a IN i.former_names WHERE toLower(a) CONTAINS q))

@@ -429,5 +429,28 @@ def _print_transfer(verb: str, report: Any, as_json: bool) -> None:
         )
 
 
+@app.command()
+@cli_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    store: StoreOpt = None,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs) over the configured store.
+
+    One process serves many concurrent readers: on the embedded store each request thread
+    reads through its own connection to the one open database, and writes take turns.
+    """
+    import uvicorn
+
+    from kb.api.main import create_app
+    from kb.settings import Settings
+
+    settings = get_settings()
+    if store:
+        settings = Settings(**{**settings.model_dump(), "store": store})
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
 if __name__ == "__main__":
     app()

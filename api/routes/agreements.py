@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from kb.api.deps import StoreDep, WriteAccess
+from kb.api.errors import PROBLEM_RESPONSES
+from kb.api.models import AgreementIn, AgreementPublic, AgreementsPublic, WriteResult
+from kb.loaders.kbfiles import load_parsed, parsed_records
+from kb.model import AgreementStatus
+from kb.queries.runner import run_named
+
+router = APIRouter(prefix="/agreements", tags=["agreements"], responses=PROBLEM_RESPONSES)
+
+
+@router.get("", response_model=AgreementsPublic, summary="Agreements, filtered")
+def agreements(
+    store: StoreDep,
+    institution: Annotated[
+        str | None, Query(description="Only agreements of this institution (id, name, alias).")
+    ] = None,
+    status: AgreementStatus | None = None,
+    signed_after: date | None = None,
+    signed_before: date | None = None,
+) -> AgreementsPublic:
+    params = {
+        "institution": institution,
+        "status": status.value if status else None,
+        "signed_after": signed_after,
+        "signed_before": signed_before,
+    }
+    rows = run_named(store, "agreements", params).records()
+    return AgreementsPublic(data=[AgreementPublic.model_validate(r) for r in rows], count=len(rows))
+
+
+@router.put(
+    "/{id}",
+    response_model=WriteResult,
+    dependencies=[WriteAccess],
+    summary="Add or replace an agreement (needs the API key)",
+)
+def put_agreement(
+    store: StoreDep,
+    body: AgreementIn,
+    id: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9._-]*$")],
+) -> WriteResult:
+    parsed = parsed_records(
+        "agreements", [{"id": id, **body.model_dump(mode="json")}], f"PUT /agreements/{id}"
+    )
+    report = load_parsed(store, parsed)
+    return WriteResult(
+        kind=report.kind,
+        records=report.records,
+        nodes_created=report.stats.nodes_created,
+        nodes_updated=report.stats.nodes_updated,
+        relationships_written=report.stats.rels_written,
+    )
