@@ -55,11 +55,29 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     original = app.openapi
 
     def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
         schema = original()
         schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
             Problem.model_json_schema()
         )
+        _document_problems(schema)
+        app.openapi_schema = schema
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def _document_problems(schema: dict) -> None:
+    """Every 4xx answer is application/problem+json: say so for every operation, including
+    the 400 a malformed request body gets."""
+    problem = {errors.PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for path in schema.get("paths", {}).values():
+        for op in path.values():
+            responses = op.setdefault("responses", {})
+            if "requestBody" in op:
+                responses.setdefault("400", {"description": "Malformed request body"})
+            for code, response in responses.items():
+                if code.startswith("4"):
+                    response["content"] = problem

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from kb.loaders.records import PartyEntry
 from kb.model import AgreementKind, AgreementStatus
+
+
+def _iso_date(value: object) -> object:
+    # Pydantic would read "0" or 1700000000 as a Unix time; a date parameter is YYYY-MM-DD.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    if isinstance(value, int | float):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 class _Out(BaseModel):

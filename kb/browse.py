@@ -47,6 +47,8 @@ def search_institutions(
         "kind": kind,
     }
     total = store.run(_SEARCH + "RETURN count(i) AS n", params).rows[0][0]
+    if offset >= total:
+        return [], total
     rows = store.run(
         _SEARCH + "RETURN i.id AS id, i.name AS name, i.kind AS kind, c.iso2 AS country, "
         "i.city AS city, i.acronyms AS acronyms, i.website AS website, i.origin AS origin "

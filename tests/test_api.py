@@ -132,6 +132,11 @@ def test_named_query_errors(api: TestClient):
     assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "field"
     bad_date = api.get("/queries/agreements", params={"signed_after": "17/02/2026"})
     assert bad_date.status_code == 422 and bad_date.headers["content-type"] == PROBLEM
+    for not_a_date in ("0", "1700000000"):  # never read as a Unix time
+        assert api.get("/agreements", params={"signed_before": not_a_date}).status_code == 422
+        assert (
+            api.get("/queries/agreements", params={"signed_after": not_a_date}).status_code == 422
+        )
     unknown = api.get("/queries/agreements", params={"institution": "Nowhere University"})
     assert unknown.status_code == 404
 

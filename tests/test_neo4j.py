@@ -1,4 +1,4 @@
-"""A Neo4j that is down or refuses the password: one line naming the URI, no stack trace."""
+"""Neo4j specifics: schema from `kb init`, and clear one-line errors when it is down or refuses."""
 
 from __future__ import annotations
 
@@ -59,3 +59,21 @@ def test_the_password_can_come_from_the_environment(neo4j, monkeypatch):
         get_settings.cache_clear()
     with pytest.raises(StoreUnavailable):
         open_store(f"neo4j://{neo4j.user}:wrong@{parts.hostname}:{parts.port}")
+
+
+@pytest.mark.neo4j
+def test_kb_init_creates_uniqueness_constraints_and_indexes(neo4j):
+    from kb.schema import NODES
+
+    parts = urlsplit(neo4j.uri)
+    uri = f"{parts.scheme}://{neo4j.user}:{neo4j.password}@{parts.hostname}:{parts.port}"
+    result = runner.invoke(app, ["init", "--store", uri, "--json"])
+    assert result.exit_code == 0, result.stderr
+    store = open_store(uri)
+    constraints = store.run(
+        "SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type "
+        "RETURN labelsOrTypes, properties, type"
+    ).rows
+    store.close()
+    unique = {(labels[0], props[0]) for labels, props, kind in constraints if kind == "UNIQUENESS"}
+    assert unique == {(n.label, n.key) for n in NODES.values()}

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
 from kb.api.deps import StoreDep, WriteAccess
 from kb.api.errors import PROBLEM_RESPONSES
-from kb.api.models import AgreementIn, AgreementPublic, AgreementsPublic, WriteResult
+from kb.api.models import AgreementIn, AgreementPublic, AgreementsPublic, IsoDate, WriteResult
 from kb.loaders.kbfiles import load_parsed, parsed_records
 from kb.model import AgreementStatus
 from kb.queries.runner import run_named
@@ -22,8 +21,8 @@ def agreements(
         str | None, Query(description="Only agreements of this institution (id, name, alias).")
     ] = None,
     status: AgreementStatus | None = None,
-    signed_after: date | None = None,
-    signed_before: date | None = None,
+    signed_after: IsoDate | None = None,
+    signed_before: IsoDate | None = None,
 ) -> AgreementsPublic:
     params = {
         "institution": institution,

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from kb.api.deps import StoreDep
 from kb.api.errors import PROBLEM_RESPONSES
-from kb.api.models import QueryAnswer, QueryInfo, QueryParamInfo
+from kb.api.models import IsoDate, QueryAnswer, QueryInfo, QueryParamInfo
 from kb.queries.registry import NamedQuery, registry
 from kb.queries.runner import run_named
 
-_TYPES: dict[str, type] = {"int": int, "float": float, "bool": bool, "date": date}
+_TYPES: dict[str, Any] = {"int": int, "float": float, "bool": bool, "date": IsoDate}
 
 
 def _endpoint(query: NamedQuery) -> Callable[..., QueryAnswer]:

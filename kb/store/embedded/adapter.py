@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from kb.errors import QueryTimeout, StoreError, StoreUnavailable
+from kb.errors import InvalidInput, QueryTimeout, StoreError, StoreUnavailable
 from kb.schema import NODES, RELS, PropType, check_identifier
 from kb.store.base import GraphBatch, GraphStore, QueryResult, WriteStats
 from kb.store.embedded.ddl import schema_statements
@@ -16,6 +17,12 @@ from kb.store.values import plain
 
 # Lists bound as one UNWIND parameter; larger inputs go in several statements.
 _CHUNK = 50_000
+
+# LadybugDB 0.22 crashes the whole process (SIGSEGV) on `ORDER BY … SKIP n` over a node scan
+# once n passes roughly 11,900; below 10,000 it never did. Such a statement is refused here,
+# where the crash would take the API down with it, instead of reaching the database.
+MAX_SKIP = 10_000
+_SKIP = re.compile(r"\bSKIP\s+(\$?[A-Za-z_0-9]+)", re.IGNORECASE)
 
 _ARROW = {
     PropType.STRING: pa.string(),
@@ -101,6 +108,7 @@ class EmbeddedStore(GraphStore):
         timeout_s: float | None = None,
         max_rows: int | None = None,
     ) -> QueryResult:
+        _check_skip(cypher, params or {})
         conn = self._conn
         if timeout_s:
             conn.set_query_timeout(max(1, int(timeout_s * 1000)))
@@ -277,6 +285,21 @@ class EmbeddedStore(GraphStore):
             self._db.close()
             self._db = None
             self._local = threading.local()
+
+
+def _check_skip(cypher: str, params: dict[str, Any]) -> None:
+    for match in _SKIP.finditer(cypher):
+        token = match.group(1)
+        value = params.get(token[1:]) if token.startswith("$") else token
+        try:
+            n = int(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            continue
+        if n >= MAX_SKIP:
+            raise InvalidInput(
+                f"SKIP {n:,} is more than the embedded store supports (at most {MAX_SKIP - 1:,}); "
+                "narrow the query with WHERE instead"
+            )
 
 
 def _chunks(items: list[Any], size: int = _CHUNK) -> list[list[Any]]:

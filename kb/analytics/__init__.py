@@ -1,0 +1,1 @@
+"""Network analytics over projections of the store into NetworkX graphs."""
