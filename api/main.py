@@ -10,7 +10,17 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from kb.api import errors
 from kb.api.models import Problem
-from kb.api.routes import agreements, cypher, disciplines, health, institutions, load, networks
+from kb.api.routes import (
+    agreements,
+    analytics,
+    cypher,
+    disciplines,
+    health,
+    institutions,
+    load,
+    maps,
+    networks,
+)
 from kb.api.routes.queries import build_router
 from kb.settings import Settings, get_settings
 from kb.store import GraphStore, open_store
@@ -48,7 +58,17 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             allow_headers=["X-API-Key", "Content-Type"],
         )
     errors.install(app)
-    for module in (health, institutions, networks, agreements, disciplines, cypher, load):
+    for module in (
+        health,
+        institutions,
+        networks,
+        agreements,
+        disciplines,
+        cypher,
+        load,
+        analytics,
+        maps,
+    ):
         app.include_router(module.router)
     app.include_router(build_router())
 

@@ -109,6 +109,18 @@ class Institution(_Model):
     list_website: str | None = None
 
 
+class InstitutionScores(_Model):
+    """Network scores that `kb analytics scores --write` stores on institutions, so Cypher can
+    use them (``ORDER BY i.pagerank DESC``). Knowledge-base files never set them."""
+
+    degree: float | None = None
+    weighted_degree: float | None = None
+    betweenness: float | None = None
+    eigenvector: float | None = None
+    pagerank: float | None = None
+    community: int | None = None
+
+
 class Network(_Model):
     id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1)

@@ -68,8 +68,11 @@ def props_of(model: type[BaseModel]) -> dict[str, PropType]:
     return {name: _prop_type(hints[name]) for name in model.model_fields}
 
 
-def _node(model: type[BaseModel], key: str) -> NodeType:
-    return NodeType(model.__name__, key, props_of(model))
+def _node(model: type[BaseModel], key: str, *extra: type[BaseModel]) -> NodeType:
+    props = props_of(model)
+    for more in extra:
+        props.update(props_of(more))
+    return NodeType(model.__name__, key, props)
 
 
 NODES: dict[str, NodeType] = {
@@ -78,7 +81,7 @@ NODES: dict[str, NodeType] = {
         _node(m.Country, "iso2"),
         _node(m.Discipline, "code"),
         _node(m.Source, "id"),
-        _node(m.Institution, "id"),
+        _node(m.Institution, "id", m.InstitutionScores),
         _node(m.Network, "id"),
         _node(m.Agreement, "id"),
     ]

@@ -263,6 +263,9 @@ def test_tiny_kb_institutions(store: GraphStore) -> None:
         "list_names": [],
         "list_domains": [],
         "list_website": None,
+        **dict.fromkeys(
+            ["degree", "weighted_degree", "betweenness", "eigenvector", "pagerank", "community"]
+        ),
     }
     assert node(store, "Institution", "spbpu-ice")["kind"] == "research institute"
     # Countries given as a code, an English name or an alpha-3 code.

@@ -3,21 +3,28 @@ core function, and prints a table for people or JSON for scripts."""
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.text import Text
 
 from kb import render
-from kb.errors import KBError
+from kb.cli.analytics import app as analytics_app
+from kb.cli.common import (
+    JsonOpt,
+    ParamsOpt,
+    StoreOpt,
+    cli_errors,
+    emit_rows,
+    err,
+    opened,
+    out,
+    parse_params,
+)
+from kb.cli.maps import app as maps_app
 from kb.settings import get_settings
-from kb.store import GraphStore, open_store
 
 app = typer.Typer(
     help="kb: a graph knowledge base of universities, networks, agreements and fields.\n\n"
@@ -28,72 +35,8 @@ app = typer.Typer(
 )
 load_app = typer.Typer(help="Load data into the store (each file all-or-nothing).")
 app.add_typer(load_app, name="load")
-
-out = Console(soft_wrap=True)  # long lines stay whole when piped
-err = Console(stderr=True, soft_wrap=True)
-F = TypeVar("F", bound=Callable[..., Any])
-WIDE = 4  # more columns than this print as one card per row
-
-StoreOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--store",
-        envvar="KB_STORE",
-        help="embedded:///path/to/folder (default ./kb-data) or neo4j://user@host:7687.",
-        show_default=False,
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-ParamsOpt = Annotated[
-    list[str] | None,
-    typer.Option("--param", "-p", help="A parameter as key=value; repeat for several."),
-]
-
-
-def cli_errors(fn: F) -> F:
-    """Turn kb's errors into one line on stderr and exit status 1 — no stack trace."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except KBError as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True, soft_wrap=True)
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-@contextmanager
-def opened(store: str | None) -> Iterator[GraphStore]:
-    s = open_store(store or get_settings().store)
-    try:
-        yield s
-    finally:
-        s.close()
-
-
-def parse_params(items: list[str] | None) -> dict[str, str]:
-    params: dict[str, str] = {}
-    for item in items or []:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise typer.BadParameter(f"{item!r} is not key=value", param_hint="--param")
-        params[key.strip()] = value
-    return params
-
-
-def emit_rows(columns: list[str], rows: list[list[Any]], as_json: bool, title: str = "") -> None:
-    if as_json:
-        print(render.dumps([dict(zip(columns, r, strict=True)) for r in rows]))
-    elif not rows:
-        out.print(f"{title + ': ' if title else ''}no rows.")
-    elif len(columns) > WIDE:
-        if title:
-            out.print(f"[bold]{title}[/bold] ({len(rows)} rows)\n")
-        out.print(render.cards(columns, rows), markup=False, highlight=False)
-    else:
-        out.print(render.table(columns, rows, title or None))
+app.add_typer(analytics_app, name="analytics")
+app.add_typer(maps_app, name="map")
 
 
 # -- demo ----------------------------------------------------------------------------------
