@@ -56,16 +56,21 @@ def to_csv(columns: list[str], rows: list[list[Any]]) -> str:
     return out.getvalue()
 
 
+# Columns whose lists are a sequence (a path) rather than a set, shown as a chain.
+CHAINS = {"path"}
+
+
 def cards(columns: list[str], rows: list[list[Any]], indent: str = "  ") -> str:
     """Rows as blocks of `column: value` lines: readable in a terminal when rows are wide.
 
-    Empty values are left out; a blank line separates rows.
+    Empty values are left out; a blank line separates rows; a path reads as a → b → c.
     """
     width = max((len(c) for c in columns), default=0)
     blocks = []
     for row in rows:
         lines = [
-            f"{indent}{c.replace('_', ' '):<{width}}  {cell(v)}"
+            f"{indent}{c.replace('_', ' '):<{width}}  "
+            + (" → ".join(map(cell, v)) if c in CHAINS and isinstance(v, list) else cell(v))
             for c, v in zip(columns, row, strict=True)
             if cell(v)
         ]

@@ -74,7 +74,7 @@ def emit_rows(columns: list[str], rows: list[list[Any]], as_json: bool, title: s
         print(render.dumps([dict(zip(columns, r, strict=True)) for r in rows]))
     elif not rows:
         out.print(f"{title + ': ' if title else ''}no rows.")
-    elif len(columns) > WIDE:
+    elif len(columns) > WIDE or render.CHAINS & set(columns):
         if title:
             out.print(f"[bold]{title}[/bold] ({len(rows)} rows)\n")
         out.print(render.cards(columns, rows), markup=False, highlight=False)
