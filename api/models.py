@@ -280,3 +280,83 @@ class CypherResult(_Out):
     truncated: bool = Field(description="True when the row cap stopped the result.")
     row_cap: int
     timeout_s: float
+
+
+# -- analytics (kb.analytics) ----------------------------------------------------------------
+class RankedInstitution(_Out):
+    rank: int
+    id: str
+    name: str | None = None
+    country: str | None = None
+    score: float
+
+
+class CentralityPublic(_Out):
+    measure: str
+    method: str = Field(description='"exact", or how betweenness was sampled.')
+    count: int = Field(description="How many institutions were ranked.")
+    data: list[RankedInstitution]
+
+
+class CommunityMember(_Out):
+    id: str
+    name: str | None = None
+    country: str | None = None
+
+
+class CommunityPublic(_Out):
+    community: int = Field(description="0 is the largest community.")
+    size: int
+    members: list[CommunityMember]
+
+
+class CommunitiesPublic(_Out):
+    data: list[CommunityPublic]
+    count: int
+
+
+class BrokerPublic(_Out):
+    id: str
+    name: str | None = None
+    country: str | None = None
+    in_a: bool = Field(description="Member of network a.")
+    in_b: bool = Field(description="Member of network b.")
+    a_partners: list[str] = Field(description="Its partners among the members of a.")
+    b_partners: list[str] = Field(description="Its partners among the members of b.")
+    connects: int = Field(description="Members of a and of b it touches, itself included.")
+    betweenness: float = Field(
+        description="Pairs (member of a, member of b) whose shortest paths run through it."
+    )
+    reasons: list[str]
+
+
+class BrokersPublic(_Out):
+    a: Ref
+    b: Ref
+    data: list[BrokerPublic]
+    count: int
+
+
+class SuggestionPublic(_Out):
+    id: str
+    name: str | None = None
+    country: str | None = None
+    score: int
+    fields: list[str] = Field(description="Shared ISCED-F codes, most specific level.")
+    networks: list[str] = Field(description="Networks both belong to.")
+    common_partners: list[str]
+    points: dict[str, int] = Field(description="The score by part: fields, networks, partners.")
+    reasons: list[str]
+
+
+class SuggestionsPublic(_Out):
+    institution: Ref
+    data: list[SuggestionPublic]
+    count: int
+
+
+class ScoresWritten(_Out):
+    institutions: int = Field(description="Institution nodes written.")
+    with_agreements: int = Field(description="Of these, institutions with agreements.")
+    communities: int
+    betweenness: str = Field(description='"exact", or how betweenness was sampled.')

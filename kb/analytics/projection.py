@@ -158,12 +158,32 @@ def institution_graph(store: GraphStore, filters: Filters | None = None) -> nx.G
         if (not f.resolved.get("country") or a.get("country") == f.resolved["country"])
         and (not f.resolved.get("network") or f.resolved["network"] in a.get("networks", []))
     ]
-    g = g.subgraph(keep).copy()
+    g = sorted_graph(g.subgraph(keep))
     for _, _, data in g.edges(data=True):
         data["agreements"].sort(key=lambda a: a["id"])
         data["weight"] = len(data["agreements"])
         data["fields"] = sorted({c for a in data["agreements"] for c in a["fields"]})
     return g
+
+
+def sorted_graph(g: nx.Graph) -> nx.Graph:
+    """A copy of `g` with its nodes and edges in sorted order.
+
+    Stores return rows in their own order; in sorted order, algorithms that depend on it
+    (Louvain's seeded shuffle, the float sums of PageRank) give the same answer on every store.
+    """
+    h = nx.Graph()
+    h.add_nodes_from(sorted(((n, dict(d)) for n, d in g.nodes(data=True)), key=lambda n: str(n[0])))
+    h.add_edges_from(
+        sorted(
+            ((*sorted((u, v), key=str), dict(d)) for u, v, d in g.edges(data=True)), key=_edge_key
+        )
+    )
+    return h
+
+
+def _edge_key(edge: tuple) -> tuple[str, str]:
+    return str(edge[0]), str(edge[1])
 
 
 def institution_network_graph(store: GraphStore, filters: Filters | None = None) -> nx.Graph:
