@@ -19,7 +19,7 @@ in the knowledge base, or break a rule of the data, e.g. `signed_year` that disa
 `signed_on`: 404 or 422 is the right answer) and `negative_data_rejection` (pydantic parses
 dates leniently: `signed_before=0` is read as 1970-01-01, not refused).
 
-About 20 s on two cores: 19 operations, at most 25 examples each, plus two child processes.
+About 20 s on two cores: every operation, at most 25 examples each, plus two child processes.
 """
 
 from __future__ import annotations
