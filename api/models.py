@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from kb.loaders.kbfiles import LoadReport
 from kb.loaders.records import PartyEntry
 from kb.model import AgreementKind, AgreementStatus
 
@@ -238,6 +239,16 @@ class WriteResult(_Out):
     nodes_created: int
     nodes_updated: int
     relationships_written: int
+
+    @classmethod
+    def of(cls, report: LoadReport) -> WriteResult:
+        return cls(
+            kind=report.kind,
+            records=report.records,
+            nodes_created=report.stats.nodes_created,
+            nodes_updated=report.stats.nodes_updated,
+            relationships_written=report.stats.rels_written,
+        )
 
 
 class QueryParamInfo(_Out):

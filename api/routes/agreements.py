@@ -49,10 +49,4 @@ def put_agreement(
         "agreements", [{"id": id, **body.model_dump(mode="json")}], f"PUT /agreements/{id}"
     )
     report = load_parsed(store, parsed)
-    return WriteResult(
-        kind=report.kind,
-        records=report.records,
-        nodes_created=report.stats.nodes_created,
-        nodes_updated=report.stats.nodes_updated,
-        relationships_written=report.stats.rels_written,
-    )
+    return WriteResult.of(report)

@@ -35,10 +35,4 @@ def load(
     ] = "upload.yaml",
 ) -> WriteResult:
     report = load_parsed(store, parse_text(document, name))
-    return WriteResult(
-        kind=report.kind,
-        records=report.records,
-        nodes_created=report.stats.nodes_created,
-        nodes_updated=report.stats.nodes_updated,
-        relationships_written=report.stats.rels_written,
-    )
+    return WriteResult.of(report)
