@@ -11,6 +11,7 @@ import typer
 from rich.text import Text
 
 from kb import render
+from kb.cli import identity, ingest
 from kb.cli.analytics import app as analytics_app
 from kb.cli.common import (
     JsonOpt,
@@ -37,6 +38,8 @@ load_app = typer.Typer(help="Load data into the store (each file all-or-nothing)
 app.add_typer(load_app, name="load")
 app.add_typer(analytics_app, name="analytics")
 app.add_typer(maps_app, name="map")
+identity.register(app)
+ingest.register(app)
 
 
 # -- demo ----------------------------------------------------------------------------------
