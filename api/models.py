@@ -371,3 +371,26 @@ class ScoresWritten(_Out):
     with_agreements: int = Field(description="Of these, institutions with agreements.")
     communities: int
     betweenness: str = Field(description='"exact", or how betweenness was sampled.')
+
+
+class InstitutionMatchPublic(_Out):
+    rank: int
+    id: str
+    name: str
+    country: str | None = None
+    score: float = Field(ge=0, le=1, description="1.0 for an exact id, domain or name match.")
+    reason: str = Field(
+        description='"id", "domain", "acronym", "name", "alias", "former name", "list name" '
+        'or "fuzzy name".'
+    )
+    detail: str = Field(description="What matched: the name, alias or domain.")
+    sure: bool = Field(description="Only a sure match may be treated as the same institution.")
+    country_hint: bool = Field(description="The country hint agreed and raised the score.")
+
+
+class InstitutionMatchesPublic(_Out):
+    query: str
+    country: str | None = None
+    data: list[InstitutionMatchPublic]
+    count: int
+    sure: bool = Field(description="Whether the first match is sure.")

@@ -7,7 +7,14 @@ from fastapi import APIRouter, Query
 from kb import browse
 from kb.api.deps import SettingsDep, StoreDep
 from kb.api.errors import PROBLEM_RESPONSES
-from kb.api.models import InstitutionDetail, InstitutionPublic, InstitutionsPublic
+from kb.api.models import (
+    InstitutionDetail,
+    InstitutionMatchesPublic,
+    InstitutionMatchPublic,
+    InstitutionPublic,
+    InstitutionsPublic,
+)
+from kb.identity import resolve_institution
 from kb.model import InstitutionKind
 
 router = APIRouter(prefix="/institutions", tags=["institutions"], responses=PROBLEM_RESPONSES)
@@ -32,6 +39,32 @@ def search(
         count=total,
         offset=offset,
         limit=limit,
+    )
+
+
+@router.get(
+    "/resolve",
+    response_model=InstitutionMatchesPublic,
+    summary="Which institution a name, acronym, URL or domain means",
+)
+def resolve(
+    store: StoreDep,
+    name: Annotated[
+        str, Query(min_length=1, description="Any spelling or script, a URL, a domain.")
+    ],
+    country: Annotated[str, Query(description="ISO 3166-1 code or English name: a hint.")] = "",
+    limit: Annotated[int, Query(ge=1, le=100)] = 5,
+) -> InstitutionMatchesPublic:
+    matches = resolve_institution(store, name, country=country or None, limit=limit)
+    return InstitutionMatchesPublic(
+        query=name,
+        country=country or None,
+        data=[
+            InstitutionMatchPublic.model_validate(m.as_dict() | {"rank": i})
+            for i, m in enumerate(matches, 1)
+        ],
+        count=len(matches),
+        sure=bool(matches and matches[0].sure),
     )
 
 
