@@ -65,18 +65,17 @@ def ego_map(
         sub.add_node(key, **institution_attributes(store, [key]).get(key, {"name": key}))
     name = sub.nodes[key].get("name") or key
     reach = "partners" if depth == 1 else "partners and partners' partners"
-    html = institution_map(
+    return _institution_page(
+        store,
         sub,
-        title=f"{name}: {reach}",
-        subtitle=f"Institutions within {depth} agreement link{'s' * (depth > 1)} of {name}.",
+        f"{name}: {reach}",
+        f"Institutions within {depth} agreement link{'s' * (depth > 1)} of {name}.",
+        f"ego-{_slug(key)}" + ("-depth2" if depth == 2 else ""),
         size_by=size_by,
         color_by=color_by,
-        lookups=lookups(store, sub),
-        focus=key,
         seed=seed,
+        focus=key,
     )
-    slug = f"ego-{_slug(key)}" + ("-depth2" if depth == 2 else "")
-    return Map(f"{name}: {reach}", slug, html, sub.number_of_nodes(), sub.number_of_edges())
 
 
 def network_map(
@@ -92,18 +91,16 @@ def network_map(
     check(size_by, color_by, INSTITUTION_COLORS)
     key = Resolver(store).network(network)
     name = _name(store, "MATCH (n:Network) WHERE n.id = $k RETURN n.name", key)
-    g = institution_graph(store, Filters(network=key))
-    title = f"{name}: members and their agreements"
-    html = institution_map(
-        g,
-        title=title,
-        subtitle="Members of the network; a link is an agreement between two members.",
+    return _institution_page(
+        store,
+        institution_graph(store, Filters(network=key)),
+        f"{name}: members and their agreements",
+        "Members of the network; a link is an agreement between two members.",
+        f"network-{_slug(key)}",
         size_by=size_by,
         color_by=color_by,
-        lookups=lookups(store, g),
         seed=seed,
     )
-    return Map(title, f"network-{_slug(key)}", html, g.number_of_nodes(), g.number_of_edges())
 
 
 def field_map(
@@ -118,18 +115,41 @@ def field_map(
     check(size_by, color_by, INSTITUTION_COLORS)
     code = Resolver(store).field(field)
     name = _name(store, "MATCH (d:Discipline) WHERE d.code = $k RETURN d.name", code)
-    g = institution_graph(store, Filters(field=code))
-    title = f"{code} {name}: agreements covering the field"
+    return _institution_page(
+        store,
+        institution_graph(store, Filters(field=code)),
+        f"{code} {name}: agreements covering the field",
+        "Institutions whose agreements cover the field or one of its sub-fields.",
+        f"field-{_slug(code)}",
+        size_by=size_by,
+        color_by=color_by,
+        seed=seed,
+    )
+
+
+def _institution_page(
+    store: GraphStore,
+    g: nx.Graph,
+    title: str,
+    subtitle: str,
+    slug: str,
+    *,
+    size_by: str,
+    color_by: str,
+    seed: int,
+    focus: str | None = None,
+) -> Map:
     html = institution_map(
         g,
         title=title,
-        subtitle="Institutions whose agreements cover the field or one of its sub-fields.",
+        subtitle=subtitle,
         size_by=size_by,
         color_by=color_by,
         lookups=lookups(store, g),
+        focus=focus,
         seed=seed,
     )
-    return Map(title, f"field-{_slug(code)}", html, g.number_of_nodes(), g.number_of_edges())
+    return Map(title, slug, html, g.number_of_nodes(), g.number_of_edges())
 
 
 def countries_map(
