@@ -57,12 +57,13 @@ def test_query_prints_json_table_and_csv(demo_store: str):
     args = ("query", "partners-by-country", "-p", "institution=SPbPU", "--store", demo_store)
     code, out, _ = kb(*args, "--json")
     assert code == 0
-    assert json.loads(out)[0] == {
+    china = json.loads(out)[0]
+    assert {k: china[k] for k in ("country", "partners", "agreements")} == {
         "country": "China",
         "partners": 6,
         "agreements": 5,
-        "institutions": json.loads(out)[0]["institutions"],
     }
+    assert {"Tsinghua University", "Nanjing University"} <= set(china["institutions"])
     code, out, _ = kb(*args)
     assert code == 0 and "Partners by country" in out and "China" in out
     code, out, _ = kb(*args, "--csv")

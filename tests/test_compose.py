@@ -51,4 +51,7 @@ def test_neo4j_service_is_the_lts_with_a_volume_and_a_healthcheck():
     api = spec["services"]["api"]
     assert api["environment"]["KB_STORE"].startswith("neo4j://")
     assert api["depends_on"]["neo4j"]["condition"] == "service_healthy"
-    assert (ROOT / "Dockerfile").read_text(encoding="utf-8").count("kb") > 0
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert '".[api,viz]"' in dockerfile  # the image can serve the API and its maps
+    assert 'CMD ["kb", "serve", "--host", "0.0.0.0", "--port", "8000"]' in dockerfile
+    assert api["ports"] == ["127.0.0.1:8000:8000"]

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
-
-from kb.errors import KBError
+from kb.identity import best
 from kb.names import normalize
 from kb.resolve import Resolver
 
@@ -26,7 +24,6 @@ _GENERIC = {
     "federal", "international", "world", "universitat", "universite", "universidad", "institut",
 }  # fmt: skip
 _NOT_NAMES = re.compile(r"\s+(?:Rankings?|Press|News|Network)\b")
-FUZZY_CUTOFF = 92
 
 
 @dataclass(frozen=True)
@@ -146,24 +143,6 @@ def unknown_names(text: str, known: list[Mention]) -> list[tuple[str, int, int]]
 
 
 def resolve_institution(resolver: Resolver, name: str) -> tuple[str | None, float]:
-    """The institution `name` means and how sure that is (1.0 exact, below for close names).
-
-    A stand-in until ``kb.identity.resolve_institution`` exists: exact names, aliases and
-    acronyms through the Resolver, then the closest name by rapidfuzz above a high cutoff.
-    """
-    try:
-        return resolver.resolve("institution", name), 1.0
-    except KBError:
-        pass
-    choices = {
-        (key, n): normalize(n)
-        for key, e in resolver.entries("institution").items()
-        for n in [e.name, *e.names]
-        if n and len(n) > 6
-    }
-    hit = process.extractOne(
-        normalize(name), choices, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_CUTOFF
-    )
-    if hit is None:
-        return None, 0.0
-    return hit[2][0], hit[1] / 100
+    """The institution `name` means and its score, when `kb.identity` is sure of it."""
+    match = best(resolver.store, name)
+    return (match.id, match.score) if match else (None, 0.0)
