@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from kb import model as m
 from kb.errors import FileError, KBError
 from kb.loaders import records as r
 from kb.loaders.countries import country_code
+from kb.loaders.jsonlines import is_jsonl, kind_of, read_jsonl
 from kb.loaders.reference import ensure_reference
 from kb.loaders.yamlfile import Loc, RawRecord, parse_yaml, read_yaml
 from kb.names import normalize, union
@@ -36,8 +38,8 @@ class LoadReport:
 
 
 def parse_file(path: Path) -> ParsedFile:
-    """Read and validate one file without touching any store."""
-    kind, raws = read_yaml(path, r.RECORDS)
+    """Read and validate one file (YAML, or JSON Lines) without touching any store."""
+    kind, raws = read_jsonl(path, r.RECORDS) if is_jsonl(path) else read_yaml(path, r.RECORDS)
     return _validate(path, kind, raws)
 
 
@@ -74,11 +76,16 @@ def _validate(path: Path, kind: str, raws: list[RawRecord]) -> ParsedFile:
     seen: dict[str, int] = {}
     for raw in raws:
         try:
-            record = model.model_validate(raw.data)
+            if isinstance(raw.data, str):
+                record = model.model_validate_json(raw.data)
+            else:
+                record = model.model_validate(raw.data)
         except ValidationError as exc:
-            err = exc.errors()[0]
+            err = exc.errors(include_url=False)[0]
             loc = tuple(err["loc"])
-            raise FileError(str(path), raw.line_of(loc), _dotted(loc), _message(err)) from None
+            raise FileError(
+                str(path), raw.line_of(loc), _dotted(loc) or None, _message(err)
+            ) from None
         key = getattr(record, "id", None)
         if key is not None:
             if key in seen:
@@ -104,21 +111,28 @@ def load_file(store: GraphStore, path: Path, resolver: Resolver | None = None) -
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files named, and the YAML files of folders named, in an order references resolve in."""
+    """Files named, and the knowledge-base files of folders named, in an order references
+    resolve in (by kind, then by name, so `agreements-0002.jsonl` follows `-0001`)."""
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
-            files.extend(sorted([*p.glob("*.yaml"), *p.glob("*.yml")]))
+            files.extend(sorted(f for pattern in _PATTERNS for f in p.glob(pattern) if f.is_file()))
         else:
             files.append(p)
-    return sorted(files, key=_kind_rank)
+    return sorted(files, key=lambda f: (_kind_rank(f), f.name))
+
+
+_PATTERNS = ("*.yaml", "*.yml", "*.jsonl", "*.ndjson")
 
 
 def _kind_rank(path: Path) -> int:
-    try:
-        kind, _ = read_yaml(path)
-    except KBError:
-        return -1  # a broken file is reported first
+    if is_jsonl(path):
+        kind = kind_of(path)
+    else:
+        try:
+            kind, _ = read_yaml(path)
+        except KBError:
+            return -1  # a broken file is reported first
     return r.LOAD_ORDER.index(kind) if kind in r.LOAD_ORDER else len(r.LOAD_ORDER)
 
 
@@ -403,6 +417,13 @@ def _message(err: dict[str, Any]) -> str:
         return "unknown field (see docs/kb-format.md for the fields of each kind)"
     if err["type"] == "missing":
         return "required field is missing"
+    if err["type"] == "json_invalid":
+        # pydantic counts lines within the record's one line; the file line is given already.
+        return (
+            "not valid JSON (" + re.sub(r" at line \d+ column \d+$", "", err["ctx"]["error"]) + ")"
+        )
+    if err["type"] == "model_type":
+        return "each line must be one JSON object (a record)"
     msg = err["msg"]
     if err["type"] == "enum":
         return msg.replace("Input should be", "must be")

@@ -21,9 +21,12 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 
 @dataclass
 class RawRecord:
-    """One list item of a file: its data, its first line and the line of each nested value."""
+    """One record of a file: its data, its first line and the line of each nested value.
 
-    data: dict[str, Any]
+    `data` is the record's JSON text when it comes from a JSON Lines file.
+    """
+
+    data: dict[str, Any] | str
     line: int
     lines: dict[Loc, int]
 

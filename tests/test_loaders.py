@@ -24,6 +24,7 @@ from kb.loaders.records import LOAD_ORDER
 from kb.loaders.reference import ensure_reference, load_countries, load_disciplines
 from kb.loaders.seed import load_seed
 from kb.loaders.universities import load_universities
+from kb.loaders.yamlfile import read_yaml
 from kb.resolve import Resolver
 from kb.schema import NODES, RELS
 from kb.store import GraphStore
@@ -861,3 +862,76 @@ def test_reloading_the_kb_keeps_what_the_list_added(store: GraphStore, tmp_path:
     load_paths(store, [TINY])  # e.g. after editing an agreement
     assert node(store, "Institution", "iit-kharagpur")["domains"] == domains
     assert node(store, "Institution", "city-london")["website"] == "http://www.city.ac.uk/"
+
+
+# -- JSON Lines: the bulk form of the same files ---------------------------------------------
+def tiny_as_jsonl(folder: Path, split_agreements: bool = False) -> Path:
+    """The tiny knowledge base rewritten as JSON Lines, one file per kind."""
+    folder.mkdir()
+    for path in TINY.glob("*.yaml"):
+        kind, raws = read_yaml(path)
+        lines = [json.dumps(raw.data) for raw in raws]
+        if split_agreements and kind == "agreements":
+            (folder / "agreements-0002.jsonl").write_text("\n".join(lines[2:]) + "\n")
+            lines = lines[:2]
+            kind = "agreements-0001"
+        (folder / f"{kind}.jsonl").write_text("\n".join(lines) + "\n")
+    return folder
+
+
+def test_jsonl_files_load_exactly_as_their_yaml(store: GraphStore, tmp_path: Path) -> None:
+    load_paths(store, [TINY])
+    from_yaml = snapshot(store)
+    store.clear()
+    reports = load_paths(store, [tiny_as_jsonl(tmp_path / "jl", split_agreements=True)])
+    assert [Path(r.path).name for r in reports][-2:] == [
+        "agreements-0001.jsonl",
+        "agreements-0002.jsonl",
+    ]
+    assert snapshot(store) == from_yaml
+    load_paths(store, [tmp_path / "jl"])  # reloading changes nothing
+    assert snapshot(store) == from_yaml
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "message"),
+    [
+        (
+            '{"id": "x", "kind": "MoX", "title": "t", "parties": [{"institution": "a"}]}',
+            "kind",
+            "must be 'MoU'",
+        ),
+        (
+            '{"id": "x", "kind": "MoU", "title": "t", "parties": [{"institution": "nobody"}]}',
+            "parties[0].institution",
+            "no institution named 'nobody'",
+        ),
+        (
+            '{"id": "x", "kind": "MoU", "title": "t", "parties": [{"institution": "a"}],',
+            None,
+            "not valid JSON",
+        ),
+        ('["x"]', None, "one JSON object"),
+    ],
+)
+def test_a_bad_jsonl_line_names_file_line_and_field_and_loads_nothing(
+    store: GraphStore, tmp_path: Path, line: str, field: str | None, message: str
+) -> None:
+    folder = tiny_as_jsonl(tmp_path / "jl")
+    load_paths(store, [folder])
+    before = snapshot(store)
+    path = folder / "agreements.jsonl"
+    good = path.read_text().splitlines()
+    path.write_text("\n".join([good[0], "", line, *good[1:]]) + "\n")
+    with pytest.raises(FileError) as caught:
+        load_paths(store, [path])
+    assert (caught.value.path, caught.value.line, caught.value.field) == (str(path), 3, field)
+    assert message in str(caught.value)
+    assert snapshot(store) == before
+
+
+def test_a_jsonl_file_not_named_for_a_kind_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "partners.jsonl"
+    path.write_text("{}\n")
+    with pytest.raises(FileError, match="named for its kind"):
+        load_paths(EmbeddedStore(tmp_path / "db"), [path])
