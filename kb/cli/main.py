@@ -11,7 +11,7 @@ import typer
 from rich.text import Text
 
 from kb import render
-from kb.cli import identity, ingest
+from kb.cli import identity, ingest, synth
 from kb.cli.analytics import app as analytics_app
 from kb.cli.common import (
     JsonOpt,
@@ -40,6 +40,7 @@ app.add_typer(analytics_app, name="analytics")
 app.add_typer(maps_app, name="map")
 identity.register(app)
 ingest.register(app)
+synth.register(app)
 
 
 # -- demo ----------------------------------------------------------------------------------
