@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +13,9 @@ from kb.errors import InvalidInput
 
 _REPO = Path(__file__).resolve().parents[2]
 DEFAULT_SEEDS = _REPO.parent / "shared" / "seeds"
+DEFAULT_WORLD = (
+    _REPO.parent / "shared" / "data" / "world-universities" / "world_universities_and_domains.json"
+)
 eval_app = typer.Typer(help="Measure kb against labelled data.")
 
 
@@ -94,42 +96,53 @@ def eval_ingest_cmd(
     labels: Annotated[
         Path | None, typer.Option("--labels", help="Labelled set (default: kb's own).")
     ] = None,
-    store: Annotated[
-        str | None,
+    setting: Annotated[
+        list[str] | None,
         typer.Option(
-            "--store", help="Match names against this store (default: a fresh seed store)."
+            "--setting",
+            help="known: names are in the store (the seed knowledge base) and the proposals "
+            "marked to accept are scored. open: the store holds only reference data and the "
+            "world-universities list, and every proposal is scored. Default: both.",
+        ),
+    ] = None,
+    world: Annotated[
+        Path | None,
+        typer.Option(
+            "--world",
+            help="The world-universities JSON list for the open setting "
+            "(default: ../shared/data/world-universities/ if it is there).",
         ),
     ] = None,
     errors: Annotated[bool, typer.Option("--errors", help="List every miss and extra.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Run ingest over the labelled seed articles; print precision and recall per fact type."""
-    from kb.ingest import ingest_paths
-    from kb.ingest.evaluate import load_labels, score
+    from kb.ingest.evaluate import SETTINGS, evaluate
 
     if not seeds.is_dir():
         raise InvalidInput(f"no folder of seed articles at {seeds}; give one with --seeds")
-    gold = load_labels(labels)
-    if store:
-        with opened(store) as s:
-            scores, misses = score(ingest_paths(s, [seeds]), gold)
-    else:
-        from kb.loaders.seed import load_seed
-        from kb.store.embedded import EmbeddedStore
-
-        with tempfile.TemporaryDirectory() as tmp, EmbeddedStore(Path(tmp) / "kb-data") as s:
-            err.print("building a seed knowledge base to match names against…")
-            load_seed(s)
-            scores, misses = score(ingest_paths(s, [seeds]), gold)
-    rows = [sc.as_row() for sc in scores]
+    if world is None and DEFAULT_WORLD.is_file():
+        world = DEFAULT_WORLD
+    results = {}
+    for name in setting or SETTINGS:
+        err.print(f"{name} setting: building a temporary store and reading the articles…")
+        scores, misses = evaluate(seeds, name, labels, world)
+        results[name] = ([sc.as_row() for sc in scores], misses)
     if as_json:
-        print(render.dumps({"scores": rows, "errors": misses}))
+        print(
+            render.dumps(
+                {n: {"scores": rows, "errors": m} for n, (rows, m) in results.items()}
+                | {"world": str(world) if world else None}
+            )
+        )
         return
-    cols = list(rows[0])
-    out.print(render.table(cols, [[r[c] for c in cols] for r in rows], "kb eval ingest"))
-    if errors and misses:
-        cols = list(misses[0])
-        emit_rows(cols, [[m[c] for c in cols] for m in misses], False, "errors")
+    for name, (rows, misses) in results.items():
+        cols = list(rows[0])
+        title = f"kb eval ingest — {name} setting"
+        out.print(render.table(cols, [[r[c] for c in cols] for r in rows], title))
+        if errors and misses:
+            cols = list(misses[0])
+            emit_rows(cols, [[m[c] for c in cols] for m in misses], False, f"errors ({name})")
 
 
 def _counts(text: str) -> dict[str, int]:

@@ -146,7 +146,12 @@ def load_seed_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
 @load_app.command("files")
 @cli_errors
 def load_files_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Knowledge-base files (YAML, or JSON Lines named for their kind) or folders of them.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Knowledge-base files (YAML, or JSON Lines named for their kind) or folders."
+        ),
+    ],
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:

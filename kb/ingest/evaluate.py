@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -81,16 +83,21 @@ def predicted(ex: Extraction) -> dict[str, set]:
 
 
 def score(
-    extractions: list[Extraction], labels: dict[str, dict[str, set]]
+    extractions: list[Extraction],
+    labels: dict[str, dict[str, set]],
+    predict: Callable[[Extraction], dict[str, set]] = predicted,
 ) -> tuple[list[Score], list[dict[str, Any]]]:
-    """Micro-averaged scores per fact type over the labelled articles, and the errors."""
+    """Micro-averaged scores per fact type over the labelled articles, and the errors.
+
+    `predict` gives an article's facts in the labels' terms (default: the confident ones).
+    """
     scores = {t: Score(t) for t in FACT_TYPES}
     errors: list[dict[str, Any]] = []
     for ex in extractions:
         gold = labels.get(ex.article.document)
         if gold is None:
             continue
-        got = predicted(ex)
+        got = predict(ex)
         for t in FACT_TYPES:
             s = scores[t]
             s.gold += len(gold[t])
@@ -113,3 +120,47 @@ def _show(fact: Any) -> str:
     if isinstance(fact, tuple):
         return " -> ".join(fact)
     return str(fact)
+
+
+SETTINGS = ("known", "open")
+
+
+def evaluate(
+    articles: Path,
+    setting: str = "known",
+    labels: Path | None = None,
+    world: Path | None = None,
+) -> tuple[list[Score], list[dict[str, Any]]]:
+    """Ingest the labelled articles into a fresh temporary store and score the proposals.
+
+    Parameters
+    ----------
+    articles : the folder of labelled articles.
+    setting : "known" — the store holds the seed knowledge base, every name is known, and
+        the proposals marked to accept are scored; "open" — the store holds only reference
+        data and the world-universities list (`world`), and every proposal is scored after
+        matching it to the labels by name (`kb.ingest.openworld`).
+    labels : the labelled set (default: kb's own, for the five seed articles).
+    world : the world-universities JSON list, for the open setting (optional).
+    """
+    from kb.ingest import ingest_paths
+    from kb.ingest.openworld import GoldNames, open_predicted
+    from kb.loaders.reference import ensure_reference
+    from kb.loaders.seed import load_seed
+    from kb.loaders.universities import load_universities
+    from kb.resolve import Resolver
+    from kb.store.embedded import EmbeddedStore
+
+    if setting not in SETTINGS:
+        raise InvalidInput(f"unknown setting {setting!r}; expected one of: {', '.join(SETTINGS)}")
+    gold = load_labels(labels)
+    with tempfile.TemporaryDirectory() as tmp, EmbeddedStore(Path(tmp) / "kb-data") as store:
+        if setting == "known":
+            load_seed(store)
+            return score(ingest_paths(store, [articles]), gold)
+        ensure_reference(store)
+        if world is not None:
+            load_universities(store, world)
+        extractions = ingest_paths(store, [articles])
+        resolver, names = Resolver(store), GoldNames()
+        return score(extractions, gold, lambda ex: open_predicted(ex, resolver, names))
