@@ -192,15 +192,21 @@ class Budget:
 
 
 async def _client(
-    n: int, base: str, deadline: float, budget: Budget, stats: dict[str, Stats], timeout: float
+    n: int,
+    base: str,
+    deadline: float,
+    budget: Budget,
+    stats: dict[str, Stats],
+    timeout: float,
+    mix: Sequence[Endpoint],
 ) -> None:
     # Client n starts at a different point of the mix, so every endpoint is always in flight.
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     async with httpx.AsyncClient(base_url=base, timeout=timeout, limits=limits) as client:
         k = n
         while time.monotonic() < deadline and budget.take():
-            ep = MIX[k % len(MIX)]
-            path, kwargs = _request_kwargs(ep, ep.variants[(k // len(MIX)) % len(ep.variants)])
+            ep = mix[k % len(mix)]
+            path, kwargs = _request_kwargs(ep, ep.variants[(k // len(mix)) % len(ep.variants)])
             k += 1
             error: str | None = None
             started = time.perf_counter()
@@ -214,15 +220,20 @@ async def _client(
 
 
 async def drive(
-    base: str, clients: int, seconds: float, max_requests: int, timeout: float
+    base: str,
+    clients: int,
+    seconds: float,
+    max_requests: int,
+    timeout: float,
+    mix: Sequence[Endpoint] = MIX,
 ) -> tuple[dict[str, Stats], float]:
     """Runs the clients; returns the stats per endpoint and the wall time they took."""
-    stats = {ep.name: Stats() for ep in MIX}
+    stats = {ep.name: Stats() for ep in mix}
     budget = Budget(max_requests)
     started = time.monotonic()
     deadline = started + seconds
     await asyncio.gather(
-        *(_client(n, base, deadline, budget, stats, timeout) for n in range(clients))
+        *(_client(n, base, deadline, budget, stats, timeout, mix) for n in range(clients))
     )
     return stats, time.monotonic() - started
 
@@ -354,11 +365,11 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
         server.wait(STOP_TIMEOUT_S)
 
 
-def check_mix(base: str) -> list[str]:
+def check_mix(base: str, mix: Sequence[Endpoint] = MIX) -> list[str]:
     """One request of every variant, one after the other: which do not answer 200."""
     bad = []
     with httpx.Client(base_url=base, timeout=30.0) as client:
-        for ep in MIX:
+        for ep in mix:
             for variant in ep.variants:
                 path, kwargs = _request_kwargs(ep, variant)
                 r = client.request(ep.method, path, **kwargs)

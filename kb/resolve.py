@@ -67,8 +67,13 @@ class _Index:
             self.by_domain.setdefault(domain.lower(), set()).add(entry.key)
 
     def _unlink(self, entry: Entry) -> None:
-        for keys in (*self.by_name.values(), *self.by_domain.values()):
-            keys.discard(entry.key)
+        # Only the old entry's own names point at it: touching just those keeps a reload of
+        # n records O(n) instead of O(n x all names).
+        for name in [entry.key, entry.name, *entry.names]:
+            if name:
+                self.by_name.get(normalize(name), set()).discard(entry.key)
+        for domain in entry.domains:
+            self.by_domain.get(domain.lower(), set()).discard(entry.key)
 
 
 class Resolver:
@@ -117,11 +122,17 @@ class Resolver:
     def by_name(self, kind: str, name: str) -> set[str]:
         return set(self._index(kind).by_name.get(normalize(name), set()))
 
-    def refresh(self) -> None:
+    def refresh(self, written: bool = False) -> None:
+        """Reread the store on next use; `written`: the records added are in the store now."""
         self._indexes.clear()
+        if written:
+            self._pending.clear()
 
     def resolve(self, kind: str, ref: str) -> str:
         """The key of the one record `ref` names; raises NotFound or Ambiguous."""
+        index = self._indexes.get(kind)
+        if index is not None and ref in index.entries:
+            return ref  # most references are ids: the bulk loaders' hot path
         ref = str(ref).strip()
         found = self._match(kind, ref)
         if not found:

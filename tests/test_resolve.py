@@ -260,3 +260,14 @@ def test_slugify_and_union() -> None:
     )
     assert slugify("!!!") == "x"
     assert union(["a", "b"], ["b", "c", "a", "d"]) == ["a", "b", "c", "d"]
+
+
+def test_a_renamed_record_answers_to_its_new_names_only(seeded: GraphStore) -> None:
+    resolver = Resolver(seeded)
+    assert resolver.institution("IITKGP") == "iit-kharagpur"
+    resolver.add("institution", [Entry("iit-kharagpur", "IIT KGP Renamed", ["KGP"], [])])
+    assert resolver.institution("KGP") == "iit-kharagpur"
+    assert resolver.institution("IIT KGP Renamed") == "iit-kharagpur"
+    assert resolver.by_name("institution", "IITKGP") == set()
+    # Other records keep their names.
+    assert resolver.institution("SPbPU") == "spbpu"
