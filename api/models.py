@@ -380,8 +380,8 @@ class InstitutionMatchPublic(_Out):
     country: str | None = None
     score: float = Field(ge=0, le=1, description="1.0 for an exact id, domain or name match.")
     reason: str = Field(
-        description='"id", "domain", "acronym", "name", "alias", "former name", "list name" '
-        'or "fuzzy name".'
+        description='"id", "domain", "acronym", "name", "alias", "former name", "list name", '
+        '"short form" or "fuzzy name".'
     )
     detail: str = Field(description="What matched: the name, alias or domain.")
     sure: bool = Field(description="Only a sure match may be treated as the same institution.")

@@ -9,11 +9,13 @@ candidate for a person to confirm, never an identity.
 
 Scores: an id, a domain or a normalised name that equals one of the institution's names scores 1.0;
 a parent domain 0.98; an equal canonical key (transliteration, word order, spelling variants) 0.97;
-a fuzzy match rapidfuzz's token_sort_ratio over canonical keys × 0.95, so that no fuzzy match ties
-an exact one (token_sort_ratio ignores word order and, unlike WRatio, does not reward a long name
-for containing one shared word such as "university"). A country hint adds 0.05 to matches in that
-country and takes 0.05 from matches elsewhere. The best match is sure when it scores at least
-``SURE`` and leads the next institution by at least ``MARGIN``.
+a short form of a name ("IIT Kharagpur" for "Indian Institute of Technology, Kharagpur",
+see :func:`kb.names.short_forms`) 0.96, so that it is sure only when no other institution has
+it; a fuzzy match rapidfuzz's token_sort_ratio over canonical keys × 0.95, so that no fuzzy
+match ties an exact one (token_sort_ratio ignores word order and, unlike WRatio, does not reward
+a long name for containing one shared word such as "university"). A country hint adds 0.05 to
+matches in that country and takes 0.05 from matches elsewhere. The best match is sure when it
+scores at least ``SURE`` and leads the next institution by at least ``MARGIN``.
 """
 
 from __future__ import annotations
@@ -27,21 +29,37 @@ from urllib.parse import urlsplit
 from rapidfuzz import fuzz, process
 
 from kb.loaders.countries import country_code
-from kb.names import canonical_variants, normalize, transliterate
+from kb.names import canonical_variants, normalize, short_forms, transliterate
 from kb.store.base import GraphStore
 
 Reason = Literal[
-    "id", "domain", "acronym", "name", "alias", "former name", "list name", "fuzzy name"
+    "id",
+    "domain",
+    "acronym",
+    "name",
+    "alias",
+    "former name",
+    "list name",
+    "short form",
+    "fuzzy name",
 ]
 SURE = 0.92
 MARGIN = 0.05
 COUNTRY_BOOST = 0.05
 FUZZY_SCALE = 0.95
+SHORT_FORM_SCORE = 0.96
 FUZZY_CUTOFF = 60  # rapidfuzz points below which a name is not a candidate at all
 _EPS = 1e-9
 _WORLD_LIST = "world-universities"
 # Kinds of name in the order a match reports them when one name is several kinds at once.
-_KIND_ORDER: tuple[Reason, ...] = ("acronym", "name", "alias", "former name", "list name")
+_KIND_ORDER: tuple[Reason, ...] = (
+    "acronym",
+    "name",
+    "alias",
+    "former name",
+    "list name",
+    "short form",
+)
 _QUERY = (
     "MATCH (n:Institution) OPTIONAL MATCH (n)-[:LOCATED_IN]->(c:Country) "
     "RETURN n.id, n.name, n.origin, n.aliases, n.acronyms, n.former_names, n.list_names, "
@@ -88,6 +106,7 @@ class IdentityIndex:
     exact: dict[str, set[tuple[str, Reason, str]]] = field(default_factory=dict)
     compact: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # acronym, no spaces
     keys: dict[str, set[tuple[str, Reason, str]]] = field(default_factory=dict)  # canonical
+    short: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # "IIT Kharagpur"
     domains: dict[str, set[str]] = field(default_factory=dict)
     choices: list[str] = field(default_factory=list)  # canonical keys for fuzzy matching
     size: int = 0
@@ -115,6 +134,8 @@ class IdentityIndex:
                 self.exact.setdefault(normalize(text), set()).add((key, kind, text))
                 for k in canonical_variants(text):
                     self.keys.setdefault(k, set()).add((key, kind, text))
+                for short in short_forms(text):
+                    self.short.setdefault(normalize(short), set()).add((key, text))
         for acronym in acronyms or []:
             if acronym:
                 self.exact.setdefault(normalize(acronym), set()).add((key, "acronym", acronym))
@@ -150,6 +171,8 @@ class IdentityIndex:
         if " " not in text.strip():
             for key, original in self.compact.get(_compact(text), ()):
                 offer(key, 1.0, "acronym", original)
+        for key, original in self.short.get(normalize(text), ()):
+            offer(key, SHORT_FORM_SCORE, "short form", original)
         query_keys = canonical_variants(text)
         for qk in query_keys:
             for key, kind, original in self.keys.get(qk, ()):

@@ -151,3 +151,51 @@ def union(first: list[str], second: list[str]) -> list[str]:
     out = list(first)
     out.extend(x for x in second if x not in out)
     return out
+
+
+# -- short forms ------------------------------------------------------------------------------
+# Head words of institution names: a short form keeps the place after them ("IIT Kharagpur").
+_SHORT_HEADS = frozenset(
+    {
+        "university", "universitat", "universite", "universidad", "universidade", "universita",
+        "universiteit", "institute", "institut", "instituto", "istituto", "college", "academy",
+        "polytechnic", "politecnico", "politecnica", "hochschule", "school",
+    }
+)  # fmt: skip
+_SHORT_SKIP = frozenset({"of", "and", "the", "for", "at", "in", "de", "di", "du", "der", "zu", "&"})
+# Words that end names but are no place: "Tallinn University of Technology" has no short form.
+_NOT_PLACES = _SHORT_HEADS | {
+    "technology", "technologies", "science", "sciences", "engineering", "management", "arts",
+    "medicine", "studies", "research", "education", "economics", "law", "design", "music",
+    "agriculture", "mines", "business", "health", "humanities", "architecture", "planning",
+    "nursing", "pharmacy", "dentistry", "theology", "languages", "journalism", "commerce",
+    "finance", "administration", "communication", "physics", "chemistry", "mathematics",
+}  # fmt: skip
+
+
+def short_forms(name: str) -> list[str]:
+    """The initials-and-place forms a name is written as: the initials of the words before a
+    final place word, then the place (the words "of", "and", "the" … have no initial).
+
+    Only names with two or more initials, a head word (University, Institute, …) among them
+    and a capitalised final word that is not a subject ("… of Technology") have one.
+
+    >>> short_forms("Indian Institute of Technology, Kharagpur")
+    ['IIT Kharagpur']
+    >>> short_forms("University of California, Berkeley"), short_forms("Freie Universität Berlin")
+    (['UC Berkeley'], ['FU Berlin'])
+    >>> short_forms("Tallinn University of Technology"), short_forms("Kazan Federal University")
+    ([], [])
+    """
+    words = [w for w in re.split(r"[\s,\-–]+", _PARENS.sub(" ", name)) if w]
+    content = [w for w in words if w.lower() not in _SHORT_SKIP]
+    if len(content) < 3:
+        return []
+    lead, place = content[:-1], content[-1]
+    if not (place[:1].isupper() and place[1:].islower() and place.isalpha()):
+        return []
+    if normalize(place) in _NOT_PLACES or not all(w[:1].isupper() for w in lead):
+        return []
+    if not any(normalize(w) in _SHORT_HEADS for w in lead):
+        return []
+    return ["".join(w[0] for w in lead).upper() + " " + place]

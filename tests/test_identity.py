@@ -164,6 +164,45 @@ def test_the_index_follows_new_institutions(tmp_path: Path):
         s.close()
 
 
+def _list_store(tmp_path: Path, names: list[str]) -> EmbeddedStore:
+    from kb.loaders.universities import load_universities
+
+    entries = [
+        {"name": n, "domains": [f"u{i}.example"], "web_pages": [], "alpha_two_code": "US"}
+        for i, n in enumerate(names)
+    ]
+    path = tmp_path / "list.json"
+    path.write_text(json.dumps(entries), encoding="utf-8")
+    s = EmbeddedStore(tmp_path / "kb-data")
+    load_universities(s, path)
+    return s
+
+
+def test_initials_and_place_forms_are_sure_only_when_unique(tmp_path: Path):
+    s = _list_store(
+        tmp_path,
+        [
+            "Quuxville Institute of Technology, Springfield",
+            "Quux Institute of Technology Ogdenville",
+            "Quuxburg Institute of Technology, Ogdenville",
+            "Tallinn University of Technology",
+        ],
+    )
+    try:
+        top = resolve_institution(s, "QIT Springfield")[0]
+        assert (top.name, top.reason, top.score, top.sure) == (
+            "Quuxville Institute of Technology, Springfield",
+            "short form",
+            0.96,
+            True,
+        )
+        shared = resolve_institution(s, "QIT Ogdenville")
+        assert [m.score for m in shared[:2]] == [0.96, 0.96] and not shared[0].sure
+        assert best(s, "QIT Ogdenville") is None
+    finally:
+        s.close()
+
+
 # -- normalisation ---------------------------------------------------------------------------
 def test_doctests():
     for module in (kb.names, kb.identity):

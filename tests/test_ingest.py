@@ -236,3 +236,262 @@ def test_open_setting_matches_proposals_to_labels_by_name_only(tmp_path: Path) -
         (frozenset({"spbpu", "zhejiang"}), "MoU"),
         (frozenset({"spbpu", "?quuxville-institute-of-technology"}), "MoU"),
     }
+
+
+# -- names the store lacks (open world): every rule on invented names ------------------------
+def _names(text: str, known: list | None = None) -> list[tuple[str, str]]:
+    from kb.ingest.spans import find_spans
+
+    return [(s.kind, s.name) for s in find_spans(text, known or [])]
+
+
+def _institutions(text: str) -> list[str]:
+    return [name for kind, name in _names(text) if kind == "institution"]
+
+
+def _mention(text: str, name: str, key: str | None, candidates: tuple[str, ...] = ()):
+    from kb.ingest.gazetteer import Mention
+
+    start = text.index(name)
+    return Mention("institution", key, name, start, start + len(name), candidates or (str(key),))
+
+
+def test_unknown_names_joined_by_and_are_two_names() -> None:
+    text = "Quuxville University and Borduria Institute of Technology signed an MoU."
+    assert _institutions(text) == ["Quuxville University", "Borduria Institute of Technology"]
+    # "and" inside the "of …" part of one name does not split it
+    assert _institutions("Borduria University of Science and Technology signed.") == [
+        "Borduria University of Science and Technology"
+    ]
+    assert _institutions("the Quuxville Institute of Mechanics and Optics said") == [
+        "Quuxville Institute of Mechanics and Optics"
+    ]
+    # a name with no head word of its own before "and" is no name
+    assert _institutions("Headline: QRX Lab and Borduria Mining University Forge Ahead") == [
+        "Borduria Mining University"
+    ]
+
+
+def test_titles_people_and_possessives_are_not_part_of_names() -> None:
+    text = "The MoU was signed by Ivan Petrov, Rector of Quuxville State University, today."
+    assert _institutions(text) == ["Quuxville State University"]
+    text = (
+        "Chairman of the Borduria Branch of the Ruritanian Academy of Sciences Ivan Petrov "
+        "signed it with Anna Novak, Director of the Quux Branch of the Borduria Academy of Arts."
+    )
+    assert _institutions(text) == [
+        "Borduria Branch of the Ruritanian Academy of Sciences",
+        "Quux Branch of the Borduria Academy of Arts",
+    ]
+    text = "Prof. Anna Novak of Borduria State University met Finland's Quuxville Mining University"
+    assert _institutions(text) == ["Borduria State University", "Quuxville Mining University"]
+
+
+def test_government_bodies_are_names_with_their_government() -> None:
+    text = (
+        "The Ministry of Culture, Govt. of Ruritania, and the Dept. of Sport, MoC, Government of "
+        "Ruritania, thanked the Borduria Space Research Organisation and the Quux Research Council."
+    )
+    assert _institutions(text) == [
+        "Ministry of Culture, Govt. of Ruritania",
+        "Dept. of Sport, MoC, Government of Ruritania",
+        "Borduria Space Research Organisation",
+        "Quux Research Council",
+    ]
+    # without its government, "Department of …" is more often a university's department
+    assert _institutions("the Department of Physics of Quux") == []
+
+
+def test_non_english_heads_take_the_place_after_them() -> None:
+    text = (
+        "Partners: Technische Universität Quuxburg, Politecnico di Borduria and Universitat "
+        "Politècnica de Quux."
+    )
+    assert _institutions(text) == [
+        "Technische Universität Quuxburg",
+        "Politecnico di Borduria",
+        "Universitat Politècnica de Quux",
+    ]
+    # a generic English name takes the place after it
+    assert _institutions("students of University College Quuxburg on Monday") == [
+        "University College Quuxburg"
+    ]
+
+
+def test_a_unit_of_a_known_institution_and_a_list_closed_by_its_acronym() -> None:
+    from kb.ingest.spans import find_spans
+
+    text = "the Quux Automotive Research Institute of Zhejiang University (QARIZ) opened"
+    (span,) = find_spans(text, [_mention(text, "Zhejiang University", "zhejiang")])
+    assert span.name == "Quux Automotive Research Institute of Zhejiang University"
+    text = "and the Quuxville University of Optics, Lasers and Photonics (QUOLP) signed"
+    (span,) = find_spans(text, [])
+    assert (span.name, span.acronym) == (
+        "Quuxville University of Optics, Lasers and Photonics",
+        "QUOLP",
+    )
+
+
+def test_a_name_that_fits_several_records_takes_its_place() -> None:
+    text = "with City College Quuxburg, Borduria"
+    ambiguous = _mention(text, "City College", None, ("city-1", "city-2"))
+    assert _names(text, [ambiguous]) == [("institution", "City College Quuxburg")]
+    text = "members of the Zhejiang University Association met"
+    assert _names(text, [_mention(text, "Zhejiang University", "zhejiang")]) == [
+        ("network", "Zhejiang University Association")
+    ]
+
+
+def test_networks_and_programmes_are_recognised() -> None:
+    text = (
+        "Quuxville University joined the Borduria University Network, the Quux Network "
+        "University and the League of Ruritanian Universities."
+    )
+    assert _names(text)[1:] == [
+        ("network", "Borduria University Network"),
+        ("network", "Quux Network University"),
+        ("network", "League of Ruritanian Universities"),
+    ]
+    for text, name in [
+        ("held under the Study in Quuxland (SIQ) initiative by QEDC to", "Study in Quuxland"),
+        ("was the QRX Co-op internship program, which", "QRX Co-op"),
+        ("the winner of the Ruritanian Academic Excellence Project 7-200 from", None),
+        (
+            "won the DAQ programme “Quux Partnerships and Networks”.",
+            "Quux Partnerships and Networks",
+        ),
+        ("Fellowship in Quuxland for Borduria (FQB), an initiative of", None),
+    ]:
+        kinds = dict((n, k) for k, n in _names(text))
+        name = name or next(iter(kinds))
+        assert kinds.get(name) == "network", (text, kinds)
+    assert ("network", "Ruritanian Academic Excellence Project 7-200") in _names(
+        "the winner of the Ruritanian Academic Excellence Project 7-200 from"
+    )
+    assert ("network", "Fellowship in Quuxland for Borduria") in _names(
+        "Fellowship in Quuxland for Borduria (FQB), an initiative of the Quux Ministry"
+    )
+    # generic programme words name no programme
+    assert _names("students of the Joint Master programme") == []
+
+
+def test_acronyms_where_only_an_organisation_can_stand() -> None:
+    assert _institutions("Space Technology (active collaborations with QSRO)") == ["QSRO"]
+    assert _institutions("the Study in Quuxland initiative by QEDC to deliberate") == ["QEDC"]
+    assert ("institution", "QAAD") in _names("won the QAAD programme “Quux Networks”.")
+    # countries and two-letter acronyms are not organisations
+    assert _institutions("signed an agreement with the USA and partnership with the EU") == []
+
+
+def test_article_names_acronyms_short_forms_and_later_shorter_names(store: GraphStore) -> None:
+    from kb.ingest import extract_articles
+    from kb.loaders.reference import ensure_reference
+
+    ensure_reference(store)  # no institution is known: every name is new
+    text = (
+        "QIT and BSU partner up\n\n"
+        "The Quuxville Institute of Technology (QIT) signed a memorandum of understanding with "
+        "Empress Anna Borduria State University. BSU students will visit QIT. "
+        "Rector of Borduria State University Ivan Petrov said so.\n\n"
+        "QIT is a member of the Quux Network University. "
+        "The thrust areas of the Quux Network University are Computer Science and Water Resources. "
+        "QNU members met at the National Academy of Quux Studies NAQS. NAQS hosted them."
+    )
+    (ex,) = extract_articles(store, [article_from_text(text, "quux.txt")])
+    assert set(ex.new_names) == {
+        "quuxville-institute-of-technology",
+        "empress-anna-borduria-state-university",
+        "national-academy-of-quux-studies-naqs",
+    }
+    assert set(ex.new_networks) == {"quux-network-university"}
+    assert ex.new_networks["quux-network-university"].acronyms == ["QNU"]
+    qit, bsu = "quuxville-institute-of-technology", "empress-anna-borduria-state-university"
+    # "(QIT)" defines QIT; BSU spells the last words' initials; the shorter name is the same
+    assert [(a.kind, sorted(a.parties)) for a in ex.agreements] == [("MoU", sorted([qit, bsu]))]
+    assert all(not a.confident for a in ex.agreements)  # new names: for a reviewer
+    # QNU spells the new network's initials; NAQS ends a name, so names it
+    naqs, qnu = "national-academy-of-quux-studies-naqs", "quux-network-university"
+    assert {(m.institution, m.network, m.confident) for m in ex.memberships} == {
+        (qit, qnu, False),
+        (naqs, qnu, False),
+    }
+    assert {f.code for f in ex.focuses} == {"0613", "0712"}
+    assert all(not f.confident for f in ex.focuses)
+    names = {i.name for i in ex.institutions}
+    assert "National Academy of Quux Studies NAQS" in names and len(names) == 3
+
+
+def test_one_party_and_plural_cue_is_no_agreement(kb_store: GraphStore, tmp_path: Path) -> None:
+    from kb.ingest import extract_articles
+
+    text = (
+        "Zhejiang University has cooperation agreements all over the world.\n\n"
+        "Zhejiang University runs two joint institutes in Quuxland.\n\n"
+        "Zhejiang University Press published a book on Tsinghua University Rankings.\n"
+    )
+    (ex,) = extract_articles(kb_store, [article_from_text(text, "z.txt")])
+    assert [(a.kind, a.parties) for a in ex.agreements] == [("joint institute", ["zhejiang"])]
+    assert [i.key for i in ex.institutions] == ["zhejiang"]  # the press and the rankings are not
+
+
+def test_new_networks_are_proposed_and_applied_when_accepted(store: GraphStore) -> None:
+    from kb.ingest import extract_articles
+    from kb.loaders.reference import ensure_reference
+
+    ensure_reference(store)
+    text = (
+        "Quuxville University is a member of the Borduria University Network.\n\n"
+        "The thrust areas of the Borduria University Network are Computer Science and "
+        "Water Resources.\n"
+    )
+    doc = review_document(store, extract_articles(store, [article_from_text(text, "n.txt")]))
+    (net,) = doc["networks"]
+    assert (net["id"], net["kind"], net["accept"]) == (
+        "borduria-university-network",
+        "university network",
+        False,
+    )
+    assert [m["accept"] for m in doc["memberships"] + doc["focus_areas"]] == [False] * 3
+    (inst,) = doc["institutions"]
+    # a focus area of a network not accepted cannot be written
+    doc["focus_areas"][0]["accept"] = True
+    with pytest.raises(Exception, match="accept it under `networks`"):
+        apply_review(store, dump_review(doc), "r.yaml")
+    for p in [inst, net, *doc["memberships"], *doc["focus_areas"]]:
+        p["accept"] = True
+    inst["country"] = "FI"
+    report = apply_review(store, dump_review(doc), "r.yaml")
+    assert report.written["networks"] == 1
+    rows = store.run(
+        "MATCH (i:Institution)-[:MEMBER_OF]->(n:Network)-[:FOCUSES_ON]->(d:Discipline) "
+        "RETURN i.id AS i, n.name AS n, d.code AS c"
+    ).records()
+    assert {(r["i"], r["n"], r["c"]) for r in rows} == {
+        ("quuxville-university", "Borduria University Network", "0613"),
+        ("quuxville-university", "Borduria University Network", "0712"),
+    }
+    after = store.counts()
+    apply_review(store, dump_review(doc), "r.yaml")
+    assert store.counts() == after
+
+
+def test_gazetteer_drops_generic_list_names_and_matches_short_forms_as_written(
+    tmp_path: Path,
+) -> None:
+    from kb.ingest.gazetteer import build_gazetteer
+    from kb.loaders.universities import load_universities
+    from kb.resolve import Resolver
+    from kb.store.embedded import EmbeddedStore
+
+    names = ["Polytechnic University", "Quuxville Institute of Technology, Springfield"]
+    entries = [
+        {"name": n, "domains": [f"u{i}.example"], "web_pages": [], "alpha_two_code": "US"}
+        for i, n in enumerate(names)
+    ]
+    (tmp_path / "list.json").write_text(json.dumps(entries), encoding="utf-8")
+    with EmbeddedStore(tmp_path / "kb-data") as store:
+        load_universities(store, tmp_path / "list.json")
+        g = build_gazetteer(Resolver(store), ("institution", "network"))
+    text = "The Polytechnic University of Quuxland met QIT Springfield, not qit springfield."
+    (m,) = g.scan(text)
+    assert (m.text, m.key) == ("QIT Springfield", "quuxville-institute-of-technology-springfield")

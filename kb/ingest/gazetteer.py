@@ -1,29 +1,41 @@
-"""Finding the institutions, networks and fields a sentence names, longest name first."""
+"""Finding the institutions, networks and fields a sentence names, longest name first.
+
+The gazetteer holds every name of the store's records. A name from the world-universities
+list made only of generic words ("Polytechnic University", "School of Management",
+"University of Technology") is left out: in running text it is part of a longer name or an
+article's short reference to its own institution, never a name by itself. Each institution's
+short forms ("IIT Kharagpur" for "Indian Institute of Technology, Kharagpur",
+`kb.names.short_forms`) are added where no record has that name. Names an article introduces
+itself (new names, their acronyms) go into a small gazetteer laid over the store's
+(`Gazetteer.overlay`). Names the store lacks are found by `kb.ingest.spans`.
+"""
 
 from __future__ import annotations
 
 import re
+from collections import ChainMap
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 
 from kb.identity import best
-from kb.names import normalize
+from kb.names import normalize, short_forms
 from kb.resolve import Resolver
 
 _TOKEN = re.compile(r"\w+|&")
 _QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")  # "Ministry of Education (India)"
-_ORG = r"(?:University|Universität|Universitat|Université|Universidad|Institute|Institut|Academy|Polytechnic|Politecnico|College)"  # noqa: E501
-_CAP = r"(?:[A-Z][\w'’.-]*|of|and|&|for|the|de|di|du)"
-# An unknown name such as "Kazan Federal University" or "Institute of Physics and Technology".
-_UNKNOWN = re.compile(
-    rf"\b(?:[A-Z][\w'’.-]*\s+)(?:{_CAP}\s+){{0,5}}{_ORG}\b(?:\s+of(?:\s+{_CAP})+)?|\b{_ORG}\s+of(?:\s+{_CAP})+"
-)
-_LEADING = {"the", "this", "a", "an", "our", "its", "their", "explore", "visit", "at", "and", "of"}
-_GENERIC = {
-    "university", "institute", "academy", "polytechnic", "college", "of", "and", "the", "for",
-    "sciences", "science", "technology", "technical", "state", "national", "research",
-    "federal", "international", "world", "universitat", "universite", "universidad", "institut",
-}  # fmt: skip
-_NOT_NAMES = re.compile(r"\s+(?:Rankings?|Press|News|Network)\b")
+# Words that name no institution by themselves: a name made only of these is generic.
+GENERIC = frozenset(
+    {
+        "university", "institute", "academy", "polytechnic", "college", "of", "and", "the",
+        "for", "in", "at", "sciences", "science", "technology", "technologies", "technical",
+        "state", "national", "research", "federal", "international", "world", "universitat",
+        "universite", "universidad", "institut", "school", "management", "business",
+        "engineering", "medicine", "medical", "law", "arts", "art", "economics", "education",
+        "agriculture", "agricultural", "design", "music", "health", "nursing", "applied",
+        "higher", "graduate", "studies", "open", "central", "public", "private", "humanities",
+        "politecnico", "politecnica", "hochschule",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -42,9 +54,32 @@ class Mention:
 class Gazetteer:
     """Names of records by their normalised tokens; one-word names (acronyms) match exactly."""
 
-    phrases: dict[tuple[str, ...], dict[str, set[str]]] = field(default_factory=dict)
-    words: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    phrases: MutableMapping[tuple[str, ...], dict[str, set[str]]] = field(default_factory=dict)
+    words: MutableMapping[str, dict[str, set[str]]] = field(default_factory=dict)
     longest: int = 1
+    # short forms, by their initials as written and the place's normalised tokens: "IIT
+    # Kharagpur" matches "IIT Kharagpur", never "iit kharagpur" (nor "as Architecture")
+    shorts: MutableMapping[tuple[str, ...], dict[str, set[str]]] = field(default_factory=dict)
+
+    def overlay(self, local: Gazetteer) -> Gazetteer:
+        """This gazetteer with `local`'s names added (they win where both have a name);
+        neither is changed."""
+        return Gazetteer(
+            ChainMap(local.phrases, self.phrases),  # type: ignore[arg-type]
+            ChainMap(local.words, self.words),  # type: ignore[arg-type]
+            max(self.longest, local.longest),
+            ChainMap(local.shorts, self.shorts),  # type: ignore[arg-type]
+        )
+
+    def has(self, name: str) -> bool:
+        tokens = tuple(normalize(name).split())
+        if len(tokens) == 1:
+            return name.strip() in self.words
+        return tokens in self.phrases or _short_key(name) in self.shorts
+
+    def add_short(self, kind: str, key: str, short: str) -> None:
+        """Add a short form ("IIT Kharagpur"): its initials match only as written."""
+        self.shorts.setdefault(_short_key(short), {}).setdefault(kind, set()).add(key)
 
     def add(self, kind: str, key: str, name: str) -> None:
         tokens = tuple(normalize(name).split())
@@ -88,11 +123,21 @@ class Gazetteer:
                 for kind in kinds or tuple(found):
                     if kind in found:
                         return n, kind, found[kind]
+        if i + 1 < len(toks) and self.shorts:
+            found = self.shorts.get((toks[i][0], *norm[i + 1].split()))
+            for kind in kinds or tuple(found or ()):
+                if found and kind in found:
+                    return 2, kind, found[kind]
         found = self.words.get(toks[i][0])
         for kind in kinds or tuple(found or ()):
             if found and kind in found:
                 return 1, kind, found[kind]
         return None
+
+
+def _short_key(short: str) -> tuple[str, ...]:
+    initials, _, place = short.strip().partition(" ")
+    return (initials, *normalize(place).split())
 
 
 def _one(kind: str, keys: set[str]) -> str | None:
@@ -105,41 +150,32 @@ def _one(kind: str, keys: set[str]) -> str | None:
     return None
 
 
+def generic(name: str) -> bool:
+    """Whether `name` is made only of generic words ("Polytechnic University")."""
+    return all(w in GENERIC for w in normalize(name).split())
+
+
 def build_gazetteer(resolver: Resolver, kinds: tuple[str, ...]) -> Gazetteer:
-    """Every name, alias, acronym and former name of the store's records of `kinds`."""
+    """Every name, alias, acronym and former name of the store's records of `kinds`; for
+    institutions, without generic names and with short forms."""
     g = Gazetteer()
+    shorts: list[tuple[str, str]] = []
     for kind in kinds:
         for key, entry in resolver.entries(kind).items():
             for name in {entry.name, *entry.names}:
-                if not name:
+                listed = entry.origin == "world-universities"
+                if not name or (listed and len(name.split()) > 1 and generic(name)):
                     continue
                 g.add(kind, key, name)
                 bare = _QUALIFIER.sub("", name)
-                if bare != name and len(bare.split()) > 1:
+                if bare != name and len(bare.split()) > 1 and not generic(bare):
                     g.add(kind, key, bare)
+                if kind == "institution":
+                    shorts += [(key, short) for short in short_forms(name)]
+    for key, short in shorts:
+        if tuple(normalize(short).split()) not in g.phrases:
+            g.add_short("institution", key, short)
     return g
-
-
-def unknown_names(text: str, known: list[Mention]) -> list[tuple[str, int, int]]:
-    """Names shaped like an institution's ("X University", "Institute of Y") not known."""
-    masked = list(text)
-    for m in known:
-        masked[m.start : m.end] = "\0" * (m.end - m.start)
-    out = []
-    for m in _UNKNOWN.finditer("".join(masked)):
-        name, start = m.group(0), m.start()
-        words = name.split()
-        while words and words[0].lower().strip("'’s") in _LEADING | {"russia", "india", "china"}:
-            start += len(words[0]) + 1
-            words = words[1:]
-        while words and words[-1].lower() in {"of", "and", "the", "&", "for"}:
-            words = words[:-1]
-        name = " ".join(words).rstrip(",.")
-        generic = all(normalize(w) in _GENERIC for w in words)
-        if len(words) < 2 or generic or _NOT_NAMES.match(text[start + len(name) :]):
-            continue
-        out.append((name, start, start + len(name)))
-    return out
 
 
 def resolve_institution(resolver: Resolver, name: str) -> tuple[str | None, float]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from kb.ingest.extract import Extraction
 from kb.loaders.kbfiles import parse_file
 from kb.loaders.seed import seed_dir
-from kb.names import canonical
+from kb.names import canonical, canonical_variants
 from kb.resolve import Resolver
 
 
@@ -30,8 +30,10 @@ class _Names:
 
     def add(self, key: str, names: Iterable[str], domains: Iterable[str] = ()) -> None:
         for n in names:
-            if n:
-                self.by_name.setdefault(canonical(n), set()).add(key)
+            # "Ministry of Education (India)" is also written "Ministry of Education", as the
+            # gazetteer reads it (a parenthesised qualifier is no part of the name as written)
+            for variant in canonical_variants(n) if n else ():
+                self.by_name.setdefault(variant, set()).add(key)
         for d in domains:
             self.by_domain.setdefault(d.lower(), set()).add(key)
 

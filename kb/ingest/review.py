@@ -10,7 +10,8 @@ from typing import Any
 import yaml
 
 from kb.errors import InvalidInput
-from kb.ingest.extract import AgreementFact, Extraction
+from kb.ingest.extract import AgreementFact, Extraction, NewNetwork
+from kb.ingest.spans import institution_kind
 from kb.loaders import kbfiles
 from kb.loaders.records import LOAD_ORDER
 from kb.loaders.reference import ensure_reference
@@ -18,13 +19,22 @@ from kb.names import union
 from kb.resolve import Resolver
 from kb.store.base import GraphBatch, GraphStore, WriteStats
 
-SECTIONS = ("sources", "institutions", "mentions", "memberships", "focus_areas", "agreements")
+SECTIONS = (
+    "sources",
+    "institutions",
+    "networks",
+    "mentions",
+    "memberships",
+    "focus_areas",
+    "agreements",
+)
 _REVIEW_KEYS = {"accept", "confidence", "known"}
 HEADER = """\
 # kb ingest review file (see docs/ingest.md). Each proposal has `accept: true|false`:
 # true for what the text states plainly, false for what is unsure, new or already known.
 # Edit freely, then write the accepted proposals with:  kb ingest --apply THIS_FILE
 # `mentions` lists the known institutions each article names; it is never written.
+# `institutions` and `networks` are names the store lacks: check them before accepting.
 """
 
 
@@ -72,6 +82,8 @@ def review_document(store: GraphStore, extractions: list[Extraction]) -> dict[st
                     "evidence": inst.evidence,
                 }
             )
+        for key, net in ex.new_networks.items():
+            _add_network(doc["networks"], key, net, src)
         for m in ex.memberships:
             had = known.memberships.get((m.institution, m.network))
             doc["memberships"].append(
@@ -88,7 +100,7 @@ def review_document(store: GraphStore, extractions: list[Extraction]) -> dict[st
         for f in ex.focuses:
             had = (f.network, f.code) in known.focuses
             doc["focus_areas"].append(
-                _proposal(True, had and f"{f.network} -> {f.code}")
+                _proposal(f.confident, had and f"{f.network} -> {f.code}")
                 | {
                     "network": f.network,
                     "field": f.field,
@@ -122,10 +134,11 @@ def apply_review(store: GraphStore, text: str, name: str) -> ApplyReport:
     if not isinstance(doc, dict) or not set(doc) <= set(SECTIONS):
         raise InvalidInput(f"{name}: not a kb review file (sections: {', '.join(SECTIONS)})")
     picked = {s: [p for p in doc.get(s) or [] if p.get("accept") is True] for s in SECTIONS}
+    new_networks = {str(p.get("id")): _strip(p, "evidence") for p in picked["networks"]}
     rows = {
         "institutions": [_strip(p, "evidence") for p in picked["institutions"]],
         "memberships": _memberships(store, picked["memberships"]),
-        "networks": _networks(store, picked["focus_areas"]),
+        "networks": _networks(store, picked["focus_areas"], new_networks),
         "agreements": [_strip(p) for p in picked["agreements"]],
     }
     cited = {s for kind in rows.values() for row in kind for s in _cited(row)}
@@ -186,18 +199,38 @@ def _conf(confident: bool) -> str:
 
 
 def _new_institution(key: str, name: str, src: str, evidence: str) -> dict[str, Any]:
-    lowered = name.lower()
-    kind = "research institute" if "institute" in lowered or "institut" in lowered else "university"
     return {
         "accept": False,
         "confidence": "new name: check it and add its country before accepting",
         "id": key,
         "name": name,
-        "kind": kind,
+        "kind": institution_kind(name),
         "country": None,
         "sources": [src],
         "evidence": evidence,
     }
+
+
+def _add_network(into: list[dict[str, Any]], key: str, net: NewNetwork, src: str) -> None:
+    """A network the store lacks, once however many articles name it."""
+    have = next((n for n in into if n["id"] == key), None)
+    if have is not None:
+        have["sources"] = union(have["sources"], [src])
+        have["acronyms"] = union(have["acronyms"], net.acronyms)
+        return
+    into.append(
+        {
+            "accept": False,
+            "confidence": "new network: check it before accepting",
+            "id": key,
+            "name": net.name,
+            "kind": net.kind,
+            "acronyms": list(net.acronyms),
+            "aliases": [],
+            "sources": [src],
+            "evidence": net.evidence,
+        }
+    )
 
 
 def _merge_across(
@@ -276,13 +309,21 @@ def _memberships(store: GraphStore, accepted: list[dict[str, Any]]) -> list[dict
     return out
 
 
-def _networks(store: GraphStore, accepted: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each network with accepted thematic areas, as a full record: what the store holds
-    (so a reload keeps it) plus the new areas."""
+def _networks(
+    store: GraphStore, accepted: list[dict[str, Any]], new: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The accepted new networks, with their accepted thematic areas, and each network of the
+    store with accepted thematic areas, as a full record: what the store holds (so a reload
+    keeps it) plus the new areas."""
     by_network: dict[str, list[dict[str, Any]]] = {}
     for p in accepted:
         by_network.setdefault(str(p.get("network")), []).append(_strip(p, "network"))
     out = []
+    for key, net in new.items():
+        areas = by_network.pop(key, [])
+        cited = [s for a in areas for s in a.get("sources") or []]
+        sources = union(net.get("sources") or [], cited)
+        out.append({**net, "sources": sources, "focuses_on": areas})
     for key, areas in by_network.items():
         rows = store.run(
             "MATCH (n:Network {id: $id}) RETURN n.name AS name, n.kind AS kind, "
@@ -291,7 +332,9 @@ def _networks(store: GraphStore, accepted: list[dict[str, Any]]) -> list[dict[st
             {"id": key},
         ).records()
         if not rows:
-            raise InvalidInput(f"focus_areas: no network {key!r} in the store")
+            raise InvalidInput(
+                f"focus_areas: no network {key!r} in the store (accept it under `networks`)"
+            )
         net = {k: v for k, v in rows[0].items() if v is not None}
         focus = store.run(
             "MATCH (n:Network {id: $id})-[f:FOCUSES_ON]->(d:Discipline) RETURN d.code AS code, "
