@@ -57,7 +57,7 @@ def ego_map(
         raise InvalidInput(f"depth must be 1 or 2, not {depth}.")
     check(size_by, color_by, INSTITUTION_COLORS)
     key = Resolver(store).institution(institution)
-    g = institution_graph(store)
+    g = institution_graph(store, Filters(institutions=_within(store, key, depth)))
     if key in g:
         sub = nx.ego_graph(g, key, radius=depth).copy()
     else:  # no agreements: the map is the institution alone
@@ -76,6 +76,23 @@ def ego_map(
         seed=seed,
         focus=key,
     )
+
+
+_PARTNERS = """
+MATCH (a:Institution)-[:PARTY_TO]->(:Agreement)<-[:PARTY_TO]-(b:Institution)
+WHERE a.id IN $ids AND b.id <> a.id
+RETURN DISTINCT b.id
+"""
+
+
+def _within(store: GraphStore, key: str, depth: int) -> list[str]:
+    """The institutions within `depth` agreement links of `key`, found by the store."""
+    reached, frontier = {key}, [key]
+    for _ in range(depth):
+        found = {r[0] for r in store.run(_PARTNERS, {"ids": frontier}).rows}
+        frontier = sorted(found - reached)
+        reached |= found
+    return sorted(reached)
 
 
 def network_map(

@@ -32,6 +32,7 @@ from kb.store.base import GraphStore
 _PAIRS = """
 MATCH (a:Institution)-[:PARTY_TO]->(ag:Agreement)<-[:PARTY_TO]-(b:Institution)
 WHERE a.id < b.id
+{where}
 OPTIONAL MATCH (ag)-[:COVERS]->(d:Discipline)
 WITH a, b, ag, collect(DISTINCT d.code) AS fields, collect(DISTINCT d.lineage) AS lineages
 OPTIONAL MATCH (ag)-[:REPORTED_IN]->(s:Source)
@@ -62,6 +63,9 @@ class Filters:
     since, until
         keep agreements signed in these years (inclusive); agreements without a known
         year are kept only when neither is given.
+    institutions
+        keep only these institutions (ids). Unlike the others, this filter is applied by the
+        store, so a map of a few institutions does not read every agreement.
     """
 
     country: str | None = None
@@ -69,6 +73,7 @@ class Filters:
     field: str | None = None
     since: int | None = None
     until: int | None = None
+    institutions: list[str] | None = None
     resolved: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def resolve(self, store: GraphStore) -> Filters:
@@ -127,8 +132,22 @@ def institution_graph(store: GraphStore, filters: Filters | None = None) -> nx.G
     attributes of the institutions kept.
     """
     f = (filters or Filters()).resolve(store)
+    keep_ids = f.institutions
+    if f.resolved.get("network"):
+        members = store.run(
+            "MATCH (i:Institution)-[:MEMBER_OF]->(n:Network) WHERE n.id = $n RETURN i.id",
+            {"n": f.resolved["network"]},
+        ).rows
+        ids = [r[0] for r in members]
+        keep_ids = ids if keep_ids is None else sorted(set(ids) & set(keep_ids))
     g = nx.Graph()
-    for row in store.run(_PAIRS).records():
+    if keep_ids is None:
+        rows = store.run(_PAIRS.format(where="")).records()
+    else:
+        where = "AND a.id IN $ids AND b.id IN $ids"
+        rows = store.run(_PAIRS.format(where=where), {"ids": sorted(keep_ids)}).records()
+        g.add_nodes_from(keep_ids)
+    for row in rows:
         if not _keep_agreement(row, f):
             continue
         agreement = {
@@ -144,12 +163,6 @@ def institution_graph(store: GraphStore, filters: Filters | None = None) -> nx.G
             g.edges[row["a"], row["b"]]["agreements"].append(agreement)
         else:
             g.add_edge(row["a"], row["b"], agreements=[agreement])
-    if f.resolved.get("network"):
-        members = store.run(
-            "MATCH (i:Institution)-[:MEMBER_OF]->(n:Network) WHERE n.id = $n RETURN i.id",
-            {"n": f.resolved["network"]},
-        ).rows
-        g.add_nodes_from(r[0] for r in members)
     attrs = institution_attributes(store, sorted(g.nodes))
     nx.set_node_attributes(g, attrs)
     keep = [
