@@ -122,11 +122,17 @@ class Resolver:
     def by_name(self, kind: str, name: str) -> set[str]:
         return set(self._index(kind).by_name.get(normalize(name), set()))
 
-    def refresh(self, written: bool = False) -> None:
-        """Reread the store on next use; `written`: the records added are in the store now."""
+    def refresh(self) -> None:
+        """Reread the store on next use."""
         self._indexes.clear()
-        if written:
-            self._pending.clear()
+
+    def written(self, deleted: bool = False) -> None:
+        """The records added are in the store now. The indexes hold them already, so they
+        are kept (rereading 100k institutions costs seconds per file) unless records were
+        `deleted`, which the indexes would still name. A name they miss rereads anyway."""
+        self._pending.clear()
+        if deleted:
+            self._indexes.clear()
 
     def resolve(self, kind: str, ref: str) -> str:
         """The key of the one record `ref` names; raises NotFound or Ambiguous."""

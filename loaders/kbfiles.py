@@ -106,7 +106,7 @@ def load_file(store: GraphStore, path: Path, resolver: Resolver | None = None) -
     resolver = resolver or Resolver(store)
     batch = build_batch(parsed, resolver)
     stats = store.write_batch(batch)
-    resolver.refresh(written=True)
+    resolver.written(deleted=bool(batch.delete))
     return LoadReport(str(path), parsed.kind, len(parsed.items), stats)
 
 

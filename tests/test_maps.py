@@ -551,3 +551,15 @@ def test_api_errors_are_problems(api: TestClient, url: str, status: int):
     r = api.get(url)
     assert r.status_code == status and r.headers["content-type"] == "application/problem+json"
     assert r.json()["status"] == status
+
+
+def test_a_map_larger_than_the_cap_shows_the_focus_and_the_best_connected(
+    seeded: GraphStore, monkeypatch: pytest.MonkeyPatch
+):
+    full = maps.ego_map(seeded, "SPbPU", depth=2)
+    monkeypatch.setattr(maps, "MAX_NODES", 4)
+    capped = maps.ego_map(seeded, "SPbPU", depth=2)
+    data = page_data(capped.html)
+    assert full.nodes > 4 and capped.nodes == len(data["nodes"]) == 4
+    assert "spbpu" in {n["id"] for n in data["nodes"]}
+    assert f"Showing the 4 with the most agreements of {full.nodes} institutions" in capped.html

@@ -17,7 +17,12 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from kb.analytics.projection import Filters, institution_attributes, institution_graph
+from kb.analytics.projection import (
+    Filters,
+    institution_attributes,
+    institution_graph,
+    sorted_graph,
+)
 from kb.browse import sources_by_id
 from kb.errors import InvalidInput
 from kb.resolve import Resolver
@@ -156,6 +161,7 @@ def _institution_page(
     seed: int,
     focus: str | None = None,
 ) -> Map:
+    g, subtitle = _capped(g, subtitle, focus)
     html = institution_map(
         g,
         title=title,
@@ -167,6 +173,23 @@ def _institution_page(
         seed=seed,
     )
     return Map(title, slug, html, g.number_of_nodes(), g.number_of_edges())
+
+
+# A browser draws 5,000 nodes interactively in about 1.3 s; far beyond that a map stops
+# being readable or responsive, so larger graphs show their best-connected part.
+MAX_NODES = 5_000
+
+
+def _capped(g: nx.Graph, subtitle: str, focus: str | None) -> tuple[nx.Graph, str]:
+    """At most MAX_NODES institutions: the focus and those with the most agreements."""
+    n = g.number_of_nodes()
+    if n <= MAX_NODES:
+        return g, subtitle
+    weight = dict(g.degree(weight="weight"))
+    ranked = sorted(g.nodes, key=lambda v: (v != focus, -weight[v], v))
+    kept = sorted_graph(g.subgraph(ranked[:MAX_NODES]))
+    note = f" Showing the {MAX_NODES:,} with the most agreements of {n:,} institutions."
+    return kept, subtitle + note
 
 
 def countries_map(

@@ -166,14 +166,23 @@ class EmbeddedStore(GraphStore):
             try:
                 for label, keys in batch.delete.items():
                     stats.nodes_deleted += self._delete_nodes(label, keys)
+                # Nodes created by this batch have no relationships yet, and a replaced
+                # side has none left: neither needs the (costly) search for old edges.
+                fresh: dict[str, set[str]] = {}
                 for label, rows in batch.nodes.items():
-                    created, updated = self._upsert_nodes(label, rows)
-                    stats.nodes_created += created
+                    fresh[label], updated = self._upsert_nodes(label, rows)
+                    stats.nodes_created += len(fresh[label])
                     stats.nodes_updated += updated
+                cleared: dict[tuple[str, str], set[str]] = {}
                 for type_, side, keys in batch.replace:
-                    self._drop_rels(type_, side, keys)
+                    label = RELS[type_].source if side == "from" else RELS[type_].target
+                    self._drop_rels(type_, side, [k for k in keys if k not in fresh.get(label, ())])
+                    cleared.setdefault((type_, side), set()).update(keys)
                 for type_, rows in batch.rels.items():
-                    stats.rels_written += self._upsert_rels(type_, rows)
+                    rel = RELS[type_]
+                    new_from = fresh.get(rel.source, set()) | cleared.get((type_, "from"), set())
+                    new_to = fresh.get(rel.target, set()) | cleared.get((type_, "to"), set())
+                    stats.rels_written += self._upsert_rels(type_, rows, new_from, new_to)
                 self._exec("COMMIT")
             except BaseException:
                 self._rollback()
@@ -209,7 +218,8 @@ class EmbeddedStore(GraphStore):
             found.update(r[0] for r in self._exec(q, {"keys": chunk})[1])
         return found
 
-    def _upsert_nodes(self, label: str, rows: list[dict[str, Any]]) -> tuple[int, int]:
+    def _upsert_nodes(self, label: str, rows: list[dict[str, Any]]) -> tuple[set[str], int]:
+        """Create or update nodes; returns the keys created and the number updated."""
         node = NODES[label]
         by_key = {row[node.key]: row for row in rows}  # last row for a key wins
         existing = self._existing_keys(label, list(by_key))
@@ -231,7 +241,7 @@ class EmbeddedStore(GraphStore):
             for chunk in _chunks(group):
                 renamed = [{f"_{k}": v for k, v in row.items()} for row in chunk]
                 self._exec(q, {"rows": _arrow_table(columns, renamed)})
-        return len(new), len(old)
+        return {r[node.key] for r in new}, len(old)
 
     def _drop_rels(self, type_: str, side: str, keys: list[str]) -> None:
         rel = RELS[type_]
@@ -246,23 +256,32 @@ class EmbeddedStore(GraphStore):
         for chunk in _chunks(keys):
             self._exec(q, {"keys": chunk})
 
-    def _upsert_rels(self, type_: str, rows: list[dict[str, Any]]) -> int:
+    def _upsert_rels(
+        self,
+        type_: str,
+        rows: list[dict[str, Any]],
+        new_from: set[str] | frozenset[str] = frozenset(),
+        new_to: set[str] | frozenset[str] = frozenset(),
+    ) -> int:
+        """Write relationships once each; `new_from` / `new_to`: endpoint keys known to have
+        no relationship of this type (created or cleared by this batch)."""
         rel = RELS[type_]
         by_pair = {(r["from"], r["to"]): r for r in rows}
         rows = list(by_pair.values())
         t = check_identifier(type_)
         src, dst = NODES[rel.source], NODES[rel.target]
-        if self._exec(f"MATCH ()-[r:{t}]->() RETURN count(r)")[1][0][0] > 0:
+        pairs = [{"f": f, "t": to} for f, to in by_pair if f not in new_from and to not in new_to]
+        if pairs and self._exec(f"MATCH ()-[r:{t}]->() RETURN count(r)")[1][0][0] > 0:
             # Relationship tables allow parallel edges, so an edge written before is removed
-            # first; that keeps a reload from doubling it.
+            # first; that keeps a reload from doubling it. Matching each target by its key
+            # first lets LadybugDB use the primary-key index (7x faster than one pattern).
             q = (
-                f"UNWIND $rows AS p MATCH (a:{check_identifier(rel.source)})-[r:{t}]->"
-                f"(b:{check_identifier(rel.target)}) "
+                f"UNWIND $rows AS p MATCH (b:{check_identifier(rel.target)}) "
+                f"WHERE b.{check_identifier(dst.key)} = p.t "
+                f"MATCH (a:{check_identifier(rel.source)})-[r:{t}]->(b) "
                 f"WHERE a.{check_identifier(src.key)} = p.f "
-                f"AND b.{check_identifier(dst.key)} = p.t "
                 "DELETE r"
             )
-            pairs = [{"f": f, "t": to} for f, to in by_pair]
             for chunk in _chunks(pairs):
                 self._exec(q, {"rows": chunk})
         if rows:
