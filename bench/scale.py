@@ -7,8 +7,8 @@ For each size it writes a seeded synthetic knowledge base (`kb synth`), then on 
 - queries: every named query, warm, over varied parameters (hubs and ordinary
   institutions): p50 / p95 latency;
 - api: `kb serve` under concurrent clients on loopback (throughput, p50 / p95);
-- analytics: the institution projection, then betweenness (sampled, and exact where
-  feasible), PageRank and Louvain with NetworkX and with NetworKit, in the same run;
+- analytics: bench/analytics.py on the store's institution graph: betweenness (sampled,
+  and exact where feasible), PageRank and Louvain with NetworkX, igraph and NetworKit;
 - maps: an ego, a network and a field map built from the store (seconds, HTML size, nodes).
 
 Each phase runs in a child process, so its peak resident memory is its own; for Neo4j the
@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 PHASES = ("load", "queries", "api", "analytics", "maps")
+CHILD_PHASES = ("load", "queries", "maps")
 QUERY_RUNS = 40
 
 
@@ -139,43 +140,15 @@ def phase_queries(uri: str) -> dict[str, Any]:
     return out
 
 
-def phase_analytics(uri: str, exact_budget_s: float) -> dict[str, Any]:
-    from kb.analytics import engines
-    from kb.analytics.projection import institution_graph
-    from kb.store import open_store
-
-    with open_store(uri) as store:
-        began = time.perf_counter()
-        g = institution_graph(store)
-        out: dict[str, Any] = {
-            "nodes": g.number_of_nodes(),
-            "edges": g.number_of_edges(),
-            "projection_s": time.perf_counter() - began,
-        }
-    k = min(500, g.number_of_nodes())
-    for engine in ("networkx", "networkit"):
-        res: dict[str, Any] = {}
-        began = time.perf_counter()
-        graph = engines.to_networkit(g) if engine == "networkit" else g
-        res["convert_s"] = time.perf_counter() - began
-        began = time.perf_counter()
-        engines.betweenness(graph, engine=engine, k=k, seed=0)
-        res["betweenness_sampled_s"] = sampled = time.perf_counter() - began
-        estimate = sampled * g.number_of_nodes() / k
-        if estimate <= exact_budget_s:
-            began = time.perf_counter()
-            engines.betweenness(graph, engine=engine, k=None)
-            res["betweenness_exact_s"] = time.perf_counter() - began
-        else:
-            res["betweenness_exact_s"] = None
-            res["betweenness_exact_estimate_s"] = estimate
-        for name, fn in (("pagerank", engines.pagerank), ("louvain", engines.louvain)):
-            began = time.perf_counter()
-            fn(graph, engine=engine)
-            res[f"{name}_s"] = time.perf_counter() - began
-        out[engine] = res
-    out["k"] = k
-    return out
+def analytics_run(uri: str, env: dict[str, str], budget: float) -> dict[str, Any]:
+    """bench/analytics.py on the store's institution graph: every engine, same run."""
+    cmd = [sys.executable, str(ROOT / "bench/analytics.py"), "--store", uri, "--json"]
+    done = subprocess.run(
+        [*cmd, "--budget", str(budget)], capture_output=True, env=env, check=False
+    )
+    if done.returncode != 0:
+        return {"error": done.stderr.decode(errors="replace")[-2000:]}
+    return json.loads(done.stdout)["graphs"][0]
 
 
 def phase_maps(uri: str) -> dict[str, Any]:
@@ -335,9 +308,7 @@ def bench_store(store: str, data: Path, tmp: Path, args: argparse.Namespace) -> 
             elif phase == "api":
                 out["api"] = api_run(uri, env, args.api_clients, args.api_seconds)
             elif phase == "analytics":
-                out["analytics"] = run_child(
-                    "analytics", uri, env, "--exact-budget", str(args.exact_budget)
-                )
+                out["analytics"] = analytics_run(uri, env, args.exact_budget)
             else:
                 out[phase] = run_child(phase, uri, env)
         if run_dir:
@@ -421,20 +392,29 @@ def markdown(results: list[dict[str, Any]]) -> str:
             a = s.get("analytics")
             if not a or "nodes" not in a:
                 continue
-            for engine in ("networkx", "networkit"):
-                e = a[engine]
+            for e in a["engines"]:
+                if "error" in e:
+                    lines.append(
+                        f"| {r['size']} | {s['store']} | | | | {e['engine']} | "
+                        f"{e['error'][:60]} | | | | | |"
+                    )
+                    continue
                 exact = e.get("betweenness_exact_s")
                 exact_cell = (
                     _f(exact)
                     if exact is not None
-                    else (f"~{_f(e.get('betweenness_exact_estimate_s'), 0)} (est.)")
+                    else f"~{_f(e.get('betweenness_exact_estimate_s'), 0)} (est.)"
                 )
+                sampled = _f(e["betweenness_sampled_s"], 2) + f" ({e['betweenness_k']})"
+                if e.get("betweenness_full_k_estimate_s"):
+                    full = e["betweenness_full_k_estimate_s"]
+                    sampled += f"; k={e['betweenness_k_asked']} ~{_f(full, 0)} (est.)"
                 lines.append(
                     f"| {r['size']} | {s['store']} | {_f(a['nodes'])} | {_f(a['edges'])} "
-                    f"| {_f(a['projection_s'])} | {engine} | {_f(e['convert_s'], 2)} "
-                    f"| {_f(e['betweenness_sampled_s'], 2)} ({a['k']}) | {exact_cell} "
+                    f"| {_f(a['build_s'])} | {e['engine']} | {_f(e.get('convert_s'), 2)} "
+                    f"| {sampled} | {exact_cell} "
                     f"| {_f(e['pagerank_s'], 2)} | {_f(e['louvain_s'], 2)} "
-                    f"| {_f(a.get('peak_rss_mb'), 0)} |"
+                    f"| {_f(e.get('peak_rss_mb'), 0)} |"
                 )
     lines += ["", "### Maps built from the store", ""]
     lines += [
@@ -468,14 +448,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--api-clients", type=int, default=20)
     p.add_argument("--api-seconds", type=float, default=20.0)
     p.add_argument(
-        "--exact-budget",
+        "--analytics-budget",
+        dest="exact_budget",
         type=float,
-        default=120.0,
-        help="run exact betweenness when its estimate is under this many seconds",
+        default=300.0,
+        help="seconds: no betweenness run whose estimate is longer (bench/analytics.py)",
     )
     p.add_argument("--json", action="store_true")
     # internal: one phase in a child process
-    p.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
+    p.add_argument("--phase", choices=CHILD_PHASES, help=argparse.SUPPRESS)
     p.add_argument("--uri", help=argparse.SUPPRESS)
     p.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -491,7 +472,6 @@ def main(argv: list[str] | None = None) -> int:
         fn = {
             "load": lambda: phase_load(args.uri, args.data),
             "queries": lambda: phase_queries(args.uri),
-            "analytics": lambda: phase_analytics(args.uri, args.exact_budget),
             "maps": lambda: phase_maps(args.uri),
         }[args.phase]
         answer = fn()

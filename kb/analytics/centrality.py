@@ -14,6 +14,7 @@ import networkx as nx
 import numpy as np
 import scipy as sp
 
+from kb.analytics import engines
 from kb.analytics.projection import Filters, institution_graph
 from kb.errors import InvalidInput
 from kb.store.base import GraphStore
@@ -46,6 +47,7 @@ def centrality(
     weight: str | None = "weight",
     seed: int = 0,
     sample: int | None = None,
+    engine: engines.Engine = "networkx",
 ) -> Scores:
     """One centrality measure for every node of `g`.
 
@@ -65,6 +67,10 @@ def centrality(
     sample : int or None
         Number of sample sources for betweenness; by default exact up to
         ``EXACT_BETWEENNESS_MAX_NODES`` nodes and ``BETWEENNESS_SAMPLE`` sources above.
+    engine : {"networkx", "igraph", "networkit"}
+        Engine of betweenness and pagerank (see `kb.analytics.engines`; the others are
+        NetworkX's). igraph gives NetworkX's values, sampled ones included; NetworKit's
+        sampled betweenness is another estimator, and ``method`` says so.
 
     Returns
     -------
@@ -87,7 +93,10 @@ def centrality(
     >>> s = centrality(g, "betweenness")
     >>> s.values["b"], s.method
     (1.0, 'exact')
+    >>> centrality(g, "betweenness", engine="igraph") == s
+    True
     """
+    engines.check_name(engine)
     if measure == "degree":
         return Scores(measure, {n: float(d) for n, d in g.degree()}, "exact")
     if measure == "weighted_degree":
@@ -100,13 +109,14 @@ def centrality(
             else (None if n <= EXACT_BETWEENNESS_MAX_NODES else BETWEENNESS_SAMPLE)
         )
         if k is None or k >= n:
-            return Scores(measure, nx.betweenness_centrality(g), "exact")
-        values = nx.betweenness_centrality(g, k=k, seed=seed)
-        return Scores(measure, values, f"sampled (k={k}, seed={seed})")
+            return Scores(measure, engines.betweenness(g, engine=engine), "exact")
+        values = engines.betweenness(g, engine=engine, k=k, seed=seed)
+        estimator = ", NetworKit's estimator" if engine == "networkit" else ""
+        return Scores(measure, values, f"sampled (k={k}, seed={seed}{estimator})")
     if measure == "eigenvector":
         return Scores(measure, _rounded(_eigenvector(g, weight)), "exact")
     if measure == "pagerank":
-        return Scores(measure, _rounded(nx.pagerank(g, weight=weight) if g else {}), "exact")
+        return Scores(measure, _rounded(engines.pagerank(g, engine=engine, weight=weight)), "exact")
     raise ValueError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
 
 
@@ -155,6 +165,7 @@ def central_institutions(
     filters: Filters | None = None,
     seed: int = 0,
     sample: int | None = None,
+    engine: engines.Engine = "networkx",
 ) -> dict[str, Any]:
     """The institutions of `store` ranked by one centrality measure.
 
@@ -166,7 +177,7 @@ def central_institutions(
         How many institutions to return; None for all.
     filters : Filters, optional
         The part of the graph to rank (country, network, field, years).
-    seed, sample
+    seed, sample, engine
         As for `centrality`.
 
     Returns
@@ -179,7 +190,8 @@ def central_institutions(
     Raises
     ------
     InvalidInput
-        for an unknown measure, a `top` below 1 or a `sample` below 1.
+        for an unknown measure, a `top` below 1, a `sample` below 1, an unknown engine or one
+        whose package is not installed.
     """
     if measure not in MEASURES:
         raise InvalidInput(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}.")
@@ -187,8 +199,9 @@ def central_institutions(
         raise InvalidInput(f"top must be at least 1, not {top}.")
     if sample is not None and sample < 1:
         raise InvalidInput(f"sample must be at least 1, not {sample}.")
+    engines.check_engine(engine)
     g = institution_graph(store, filters)
-    scores = centrality(g, measure, seed=seed, sample=sample)  # type: ignore[arg-type]
+    scores = centrality(g, measure, seed=seed, sample=sample, engine=engine)  # type: ignore[arg-type]
     ranked = sorted(scores.values, key=lambda n: (-scores.values[n], str(n)))
     rows = [
         {

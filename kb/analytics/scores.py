@@ -21,8 +21,8 @@ from typing import Any
 
 import networkx as nx
 
+from kb.analytics import engines
 from kb.analytics.centrality import MEASURES, centrality
-from kb.analytics.communities import communities
 from kb.analytics.projection import institution_graph
 from kb.model import InstitutionScores
 from kb.store.base import GraphBatch, GraphStore
@@ -38,7 +38,13 @@ class ScoreTable:
     betweenness: str  # "exact", or "sampled (k=…, seed=…)"
 
 
-def institution_scores(g: nx.Graph, *, seed: int = 0, sample: int | None = None) -> ScoreTable:
+def institution_scores(
+    g: nx.Graph,
+    *,
+    seed: int = 0,
+    sample: int | None = None,
+    engine: engines.Engine = "networkx",
+) -> ScoreTable:
     """Every centrality measure and the community of each node of `g`.
 
     Parameters
@@ -49,6 +55,8 @@ def institution_scores(g: nx.Graph, *, seed: int = 0, sample: int | None = None)
         Seed of the betweenness sample (when sampled) and of Louvain.
     sample : int or None
         Sample sources for betweenness, as for `kb.analytics.centrality.centrality`.
+    engine : {"networkx", "igraph", "networkit"}
+        Engine of betweenness, pagerank and communities (see `kb.analytics.engines`).
 
     Returns
     -------
@@ -72,17 +80,23 @@ def institution_scores(g: nx.Graph, *, seed: int = 0, sample: int | None = None)
     values: dict[Any, dict[str, float | int | None]] = {n: {} for n in g}
     method = "exact"
     for measure in MEASURES:
-        scores = centrality(g, measure, seed=seed, sample=sample)  # type: ignore[arg-type]
+        scores = centrality(g, measure, seed=seed, sample=sample, engine=engine)  # type: ignore[arg-type]
         if measure == "betweenness":
             method = scores.method
         for n, v in scores.values.items():
             values[n][measure] = float(v)
-    for n, c in communities(g, seed=seed).items():
+    for n, c in engines.louvain(g, engine=engine, seed=seed).items():
         values[n]["community"] = c
     return ScoreTable(values, method)
 
 
-def score_rows(store: GraphStore, *, seed: int = 0, sample: int | None = None) -> dict:
+def score_rows(
+    store: GraphStore,
+    *,
+    seed: int = 0,
+    sample: int | None = None,
+    engine: engines.Engine = "networkx",
+) -> dict:
     """The scores of every institution of `store`, as `write_scores` would store them.
 
     Returns
@@ -92,8 +106,9 @@ def score_rows(store: GraphStore, *, seed: int = 0, sample: int | None = None) -
         counts, how betweenness was computed, and a row ``{"id", "name", <each score>}`` per
         institution, highest pagerank first, ties by id.
     """
+    engines.check_engine(engine)
     g = institution_graph(store)
-    table = institution_scores(g, seed=seed, sample=sample)
+    table = institution_scores(g, seed=seed, sample=sample, engine=engine)
     found = store.run("MATCH (i:Institution) RETURN i.id AS id, i.name AS name").records()
     none: dict[str, float | int | None] = dict.fromkeys(MEASURES, 0.0) | {"community": None}
     rows = [{"id": r["id"], "name": r["name"], **table.values.get(r["id"], none)} for r in found]
@@ -107,7 +122,13 @@ def score_rows(store: GraphStore, *, seed: int = 0, sample: int | None = None) -
     }
 
 
-def write_scores(store: GraphStore, *, seed: int = 0, sample: int | None = None) -> dict:
+def write_scores(
+    store: GraphStore,
+    *,
+    seed: int = 0,
+    sample: int | None = None,
+    engine: engines.Engine = "networkx",
+) -> dict:
     """Compute the scores over the whole institution graph of `store` and store them on every
     Institution node, in one batch (all of it or none of it).
 
@@ -118,7 +139,7 @@ def write_scores(store: GraphStore, *, seed: int = 0, sample: int | None = None)
         how many of them have agreements (the rest get zeros and no community), the number of
         communities, and how betweenness was computed.
     """
-    result = score_rows(store, seed=seed, sample=sample)
+    result = score_rows(store, seed=seed, sample=sample, engine=engine)
     batch = GraphBatch()
     for row in result.pop("rows"):
         batch.add_node("Institution", {k: v for k, v in row.items() if k != "name"})

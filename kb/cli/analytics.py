@@ -33,6 +33,14 @@ SampleOpt = Annotated[
         show_default=False,
     ),
 ]
+EngineOpt = Annotated[
+    str,
+    typer.Option(
+        help="Engine of betweenness, pagerank and communities: networkx, igraph or networkit "
+        "(the last two come with kb's extra 'fast'; igraph gives NetworkX's betweenness and "
+        "pagerank, many times faster)."
+    ),
+]
 
 
 def _filters(
@@ -73,6 +81,7 @@ def centrality(
     until: UntilOpt = None,
     seed: SeedOpt = 0,
     sample: SampleOpt = None,
+    engine: EngineOpt = "networkx",
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -88,6 +97,7 @@ def centrality(
             filters=_filters(country, network, field, since, until),
             seed=seed,
             sample=sample,
+            engine=engine,  # type: ignore[arg-type]
         )
     if as_json:
         print(render.dumps(result))
@@ -195,6 +205,7 @@ def scores(
     top: Annotated[int, typer.Option(help="How many institutions to list (without --write).")] = 20,
     seed: SeedOpt = 0,
     sample: SampleOpt = None,
+    engine: EngineOpt = "networkx",
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -204,9 +215,9 @@ def scores(
 
     with opened(store) as s:
         if write:
-            summary = write_scores(s, seed=seed, sample=sample)
+            summary = write_scores(s, seed=seed, sample=sample, engine=engine)  # type: ignore[arg-type]
         else:
-            result = score_rows(s, seed=seed, sample=sample)
+            result = score_rows(s, seed=seed, sample=sample, engine=engine)  # type: ignore[arg-type]
     if write:
         if as_json:
             print(render.dumps(summary))

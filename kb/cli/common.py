@@ -9,6 +9,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from kb import render
 from kb.errors import KBError
@@ -44,7 +45,8 @@ def cli_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except KBError as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True, soft_wrap=True)
+            # The message is text, not markup: "kb[fast]" must print as written.
+            err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
