@@ -11,7 +11,7 @@ from typing import Any
 
 from kb.errors import NotFound
 from kb.loaders.countries import country_code
-from kb.resolve import Resolver
+from kb.resolve import shared_resolver
 from kb.store.base import GraphStore
 
 _SEARCH = """
@@ -61,7 +61,7 @@ def search_institutions(
 def _one(store: GraphStore, kind: str, label: str, key: str, value: str) -> dict[str, Any]:
     found = store.run(f"MATCH (n:{label}) WHERE n.{key} = $v RETURN n AS n", {"v": value}).rows
     if not found:
-        raise NotFound(f"no {kind} with id {value!r}.", Resolver(store).suggest(kind, value))
+        raise NotFound(f"no {kind} with id {value!r}.", shared_resolver(store).suggest(kind, value))
     return found[0][0]
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -177,14 +180,15 @@ class Resolver:
         return set(index.by_name.get(normalize(ref), set()))
 
     def _index(self, kind: str) -> _Index:
-        if kind not in self._indexes:
+        index = self._indexes.get(kind)
+        if index is None:  # another thread may refresh meanwhile: return the one built here
             index = _Index()
             for row in self.store.run(_LOOKUPS[kind]).rows:
                 index.add(_entry(row))
             for e in self._pending.get(kind, []):
                 index.add(e)
             self._indexes[kind] = index
-        return self._indexes[kind]
+        return index
 
 
 def _most_specific(codes: set[str]) -> set[str]:
@@ -198,3 +202,24 @@ def _entry(row: list[Any]) -> Entry:
     key, name, aliases, acronyms, former, domains, origin, country = row
     names = [*(aliases or []), *(acronyms or []), *(former or [])]
     return Entry(key, name or key, names, list(domains or []), origin or None, country or None)
+
+
+# Reading 100k institutions' names takes seconds, so readers (queries, the API, maps) share
+# one resolver per store. It is reread after SHARED_MAX_AGE_S, after this process writes
+# (the store's generation), and whenever a name is not found (what another process wrote).
+SHARED_MAX_AGE_S = 60.0
+_shared: weakref.WeakKeyDictionary[GraphStore, tuple[float, int, Resolver]] = (
+    weakref.WeakKeyDictionary()
+)
+_shared_lock = threading.Lock()
+
+
+def shared_resolver(store: GraphStore) -> Resolver:
+    """A resolver for reading, shared by every caller on `store` in this process."""
+    now = time.monotonic()
+    with _shared_lock:
+        cached = _shared.get(store)
+        if cached is None or now - cached[0] > SHARED_MAX_AGE_S or cached[1] != store.generation:
+            cached = (now, store.generation, Resolver(store))
+            _shared[store] = cached
+        return cached[2]

@@ -8,7 +8,7 @@ from typing import Any
 
 from kb.errors import InvalidInput
 from kb.queries.registry import REFERENCE_TYPES, NamedQuery, Param, default_value, registry
-from kb.resolve import Resolver
+from kb.resolve import Resolver, shared_resolver
 from kb.store.base import GraphStore, QueryResult
 
 
@@ -30,7 +30,7 @@ def run_named(
 ) -> Answer:
     """Run the named query with `params` (strings are coerced to the declared types)."""
     query = registry().get(name)
-    bound = bind_params(query, params or {}, resolver or Resolver(store))
+    bound = bind_params(query, params or {}, resolver or shared_resolver(store))
     result = store.run(query.text_for(store.dialect), bound, read_only=True)
     return Answer(query, bound, result)
 

@@ -25,7 +25,7 @@ from kb.analytics.projection import (
 )
 from kb.browse import sources_by_id
 from kb.errors import InvalidInput
-from kb.resolve import Resolver
+from kb.resolve import shared_resolver
 from kb.store.base import GraphStore
 from kb.viz.graphs import country_graph
 from kb.viz.render import COUNTRY_COLORS, INSTITUTION_COLORS, check, country_map, institution_map
@@ -61,7 +61,7 @@ def ego_map(
     if depth not in (1, 2):
         raise InvalidInput(f"depth must be 1 or 2, not {depth}.")
     check(size_by, color_by, INSTITUTION_COLORS)
-    key = Resolver(store).institution(institution)
+    key = shared_resolver(store).institution(institution)
     g = institution_graph(store, Filters(institutions=_within(store, key, depth)))
     if key in g:
         sub = nx.ego_graph(g, key, radius=depth).copy()
@@ -111,7 +111,7 @@ def network_map(
     """The members of a network and the agreements between them (members with none stand
     alone)."""
     check(size_by, color_by, INSTITUTION_COLORS)
-    key = Resolver(store).network(network)
+    key = shared_resolver(store).network(network)
     name = _name(store, "MATCH (n:Network) WHERE n.id = $k RETURN n.name", key)
     return _institution_page(
         store,
@@ -135,7 +135,7 @@ def field_map(
 ) -> Map:
     """Institutions joined by the agreements that cover an ISCED-F field or its sub-fields."""
     check(size_by, color_by, INSTITUTION_COLORS)
-    code = Resolver(store).field(field)
+    code = shared_resolver(store).field(field)
     name = _name(store, "MATCH (d:Discipline) WHERE d.code = $k RETURN d.name", code)
     return _institution_page(
         store,

@@ -16,7 +16,7 @@ import networkx as nx
 
 from kb.analytics.projection import institution_attributes, institution_graph
 from kb.errors import InvalidInput
-from kb.resolve import Resolver
+from kb.resolve import shared_resolver
 from kb.store.base import GraphStore
 
 
@@ -125,7 +125,7 @@ def network_brokers(store: GraphStore, a: str, b: str) -> dict[str, Any]:
     InvalidInput
         when both names give the same network.
     """
-    r = Resolver(store)
+    r = shared_resolver(store)
     a_id, b_id = r.network(a), r.network(b)
     if a_id == b_id:
         raise InvalidInput(f"{a!r} and {b!r} are the same network; name two different ones.")

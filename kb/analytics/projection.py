@@ -26,7 +26,7 @@ from typing import Any
 import networkx as nx
 
 from kb.loaders.countries import country_code
-from kb.resolve import Resolver
+from kb.resolve import shared_resolver
 from kb.store.base import GraphStore
 
 _PAIRS = """
@@ -77,7 +77,7 @@ class Filters:
     resolved: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def resolve(self, store: GraphStore) -> Filters:
-        r = Resolver(store)
+        r = shared_resolver(store)
         self.resolved = {
             "country": country_code(self.country) if self.country else None,
             "network": r.network(self.network) if self.network else None,

@@ -25,7 +25,7 @@ from kb.analytics.projection import (
     institution_graph,
     institution_network_graph,
 )
-from kb.resolve import Resolver
+from kb.resolve import shared_resolver
 from kb.store.base import GraphStore
 
 FIELD_POINTS = {"broad": 1, "narrow": 2, "detailed": 3}
@@ -190,7 +190,7 @@ def partner_suggestions(store: GraphStore, institution: str, limit: int = 10) ->
     NotFound
         when no institution has that name.
     """
-    node = Resolver(store).institution(institution)
+    node = shared_resolver(store).institution(institution)
     g = institution_graph(store)
     fields: dict[str, set[str]] = {}
     for (_, i), (_, code) in _pairs(institution_discipline_graph(store)):

@@ -69,6 +69,9 @@ class GraphStore(ABC):
 
     dialect: str
     uri: str
+    # Bumped by every write_batch and clear, so caches of what the store holds (the shared
+    # name resolver) know when to reread it.
+    generation: int = 0
 
     @abstractmethod
     def init_schema(self) -> None:

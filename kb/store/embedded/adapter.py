@@ -187,6 +187,8 @@ class EmbeddedStore(GraphStore):
             except BaseException:
                 self._rollback()
                 raise
+            finally:
+                self.generation += 1
         return stats
 
     def _rollback(self) -> None:
@@ -291,6 +293,7 @@ class EmbeddedStore(GraphStore):
 
     def clear(self) -> None:
         with self._lock:
+            self.generation += 1
             for label in NODES:
                 self._exec(f"MATCH (n:{check_identifier(label)}) DETACH DELETE n")
 
