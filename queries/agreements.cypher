@@ -9,6 +9,7 @@ WHERE (a.status = $status OR $status IS NULL)
   AND (a.signed_on >= $signed_after OR $signed_after IS NULL)
   AND (a.signed_on <= $signed_before OR $signed_before IS NULL)
   AND (EXISTS { MATCH (x:Institution)-[:PARTY_TO]->(a) WHERE x.id = $institution } OR $institution IS NULL)
+WITH a
 OPTIONAL MATCH (p:Institution)-[:PARTY_TO]->(a)
 WITH a, collect(DISTINCT p.name) AS parties
 OPTIONAL MATCH (a)-[:COVERS]->(d:Discipline)

@@ -4,6 +4,7 @@
 // param as_of: date = today -- the date to count from (YYYY-MM-DD)
 MATCH (a:Agreement)
 WHERE a.valid_until >= $as_of AND a.valid_until <= $as_of + to_days($within_days)
+WITH a
 OPTIONAL MATCH (p:Institution)-[:PARTY_TO]->(a)
 RETURN a.id AS id, a.title AS title, a.kind AS kind, a.valid_until AS valid_until,
        a.status AS status, collect(DISTINCT p.name) AS parties

@@ -3,7 +3,9 @@
 // param network: network -- the network (id, name, alias or acronym)
 // param field: field = null -- optional ISCED-F code, name or alias
 MATCH (i:Institution)-[m:MEMBER_OF]->(n:Network {id: $network})
+WITH i, m, n
 OPTIONAL MATCH (i)-[:LOCATED_IN]->(c:Country)
+WITH i, m, n, c
 OPTIONAL MATCH (i)-[:PARTY_TO]->(a:Agreement)-[:COVERS]->(d1:Discipline)
 WHERE ($field IN d1.lineage OR $field IS NULL) AND $field IS NOT NULL
 WITH i, m, n, c, collect(DISTINCT a.title) AS agreements

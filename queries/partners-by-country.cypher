@@ -3,6 +3,7 @@
 // param institution: institution -- the institution (id, name, alias or acronym)
 MATCH (me:Institution {id: $institution})-[:PARTY_TO]->(a:Agreement)<-[:PARTY_TO]-(p:Institution)
 WHERE p.id <> me.id
+WITH a, p
 OPTIONAL MATCH (p)-[:LOCATED_IN]->(c:Country)
 RETURN coalesce(c.name, 'unknown') AS country, count(DISTINCT p.id) AS partners,
        count(DISTINCT a.id) AS agreements, collect(DISTINCT p.name) AS institutions

@@ -6,7 +6,9 @@ MATCH (me:Institution {id: $institution})-[:PARTY_TO]->(a:Agreement)<-[:PARTY_TO
 WHERE p.id <> me.id
 MATCH (a)-[c:COVERS]->(d:Discipline)
 WHERE $field IN d.lineage
+WITH p, a, c, d
 OPTIONAL MATCH (p)-[:LOCATED_IN]->(k:Country)
+WITH p, a, c, d, k
 OPTIONAL MATCH (a)-[:REPORTED_IN]->(s:Source)
 RETURN p.id AS partner_id, p.name AS partner, k.name AS country,
        a.id AS agreement_id, a.title AS agreement, a.kind AS kind, a.signed_on AS signed_on,
