@@ -494,11 +494,18 @@ def main(argv: list[str] | None = None) -> int:
                 (tmp / store).mkdir()
                 r["stores"].append(bench_store(store, tmp / "data", tmp / store, args))
             results.append(r)
-    meta = {"cpus": os.cpu_count(), "python": platform.python_version()}
+    meta = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_average_at_end": round(os.getloadavg()[0], 1),
+    }
     if args.json:
         print(json.dumps({**meta, "results": results}, default=str))
     else:
-        print(f"kb at scale — {meta['cpus']} CPUs, Python {meta['python']}\n")
+        print(
+            f"kb at scale — {meta['cpus']} CPUs, Python {meta['python']}, "
+            f"load average {meta['load_average_at_end']} at the end\n"
+        )
         print(markdown(results))
     return 0
 
