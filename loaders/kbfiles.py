@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from kb import model as m
 from kb.errors import FileError, KBError
+from kb.loaders import bulk
 from kb.loaders import records as r
 from kb.loaders.countries import country_code
 from kb.loaders.jsonlines import is_jsonl, kind_of, read_jsonl
@@ -102,12 +103,19 @@ def _validate(path: Path, kind: str, raws: list[RawRecord]) -> ParsedFile:
 
 def load_file(store: GraphStore, path: Path, resolver: Resolver | None = None) -> LoadReport:
     """Parse, resolve and write one file, all or nothing."""
-    parsed = parse_file(path)
     resolver = resolver or Resolver(store)
-    batch = build_batch(parsed, resolver)
-    stats = store.write_batch(batch)
+    # A clean JSON Lines agreements file takes the columnar fast path, for the same batch;
+    # any other file, or any fault, takes this one, which names the error's line and field.
+    fast = bulk.agreements_batch(path, resolver)
+    if fast is not None:
+        kind, (count, batch) = bulk.KIND, fast
+    else:
+        parsed = parse_file(path)
+        kind, count, batch = parsed.kind, len(parsed.items), build_batch(parsed, resolver)
+    with bulk.gc_paused():
+        stats = store.write_batch(batch)
     resolver.written(deleted=bool(batch.delete))
-    return LoadReport(str(path), parsed.kind, len(parsed.items), stats)
+    return LoadReport(str(path), kind, count, stats)
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -144,7 +152,9 @@ def load_paths(store: GraphStore, paths: list[Path]) -> list[LoadReport]:
     """
     ensure_reference(store)
     resolver = Resolver(store)
-    return [load_file(store, f, resolver) for f in expand_paths(paths)]
+    files = expand_paths(paths)
+    with bulk.reading_ahead(files):  # reads the next agreements file while one is written
+        return [load_file(store, f, resolver) for f in files]
 
 
 # -- from records to a batch --------------------------------------------------------------
