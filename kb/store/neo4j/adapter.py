@@ -1,8 +1,10 @@
-"""The Neo4j store, through the official driver: managed transactions, batched UNWIND loads."""
+"""The Neo4j store, through the official driver: a transaction per batch, batched UNWIND loads."""
 
 from __future__ import annotations
 
 import os
+import random
+import time
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -19,15 +21,18 @@ from neo4j.exceptions import (
 )
 
 from kb.errors import QueryTimeout, StoreError, StoreUnavailable
-from kb.schema import NODES, RELS, check_identifier
 from kb.store.base import GraphBatch, GraphStore, QueryResult, WriteStats
 from kb.store.neo4j.ddl import schema_statements
+from kb.store.neo4j.write import BatchWriter
+
+# How long after its first failure a batch is tried again, as the driver's managed transactions.
+RETRY_FOR_S = 30.0
 
 
 class Neo4jStore(GraphStore):
-    """A Neo4j 5 database. Writes run in one managed transaction per batch, which the driver
-    retries on transient errors; every statement in it is an UNWIND over at most
-    ``batch_size`` rows."""
+    """A Neo4j 5 database. Writes run in one transaction per batch, tried again on transient
+    errors; every statement in it is an UNWIND over at most ``batch_size`` rows (see
+    `kb.store.neo4j.write`)."""
 
     dialect = "neo4j"
 
@@ -120,115 +125,53 @@ class Neo4jStore(GraphStore):
 
     # -- writing ---------------------------------------------------------------------------
     def write_batch(self, batch: GraphBatch) -> WriteStats:
-        def work(tx: neo4j.ManagedTransaction) -> WriteStats:
-            stats = WriteStats()
-            for label, keys in batch.delete.items():
-                stats.nodes_deleted += self._delete(tx, label, keys)
-            for label, rows in batch.nodes.items():
-                created, updated = self._merge_nodes(tx, label, rows)
-                stats.nodes_created += created
-                stats.nodes_updated += updated
-            for type_, side, keys in batch.replace:
-                self._drop_rels(tx, type_, side, keys)
-            for type_, rows in batch.rels.items():
-                stats.rels_written += self._merge_rels(tx, type_, rows)
-            return stats
-
-        try:
-            with self._driver.session(database=self.database) as session:
-                return session.execute_write(work)
-        except Neo4jError as exc:
-            raise _translate(exc) from None
-        except ServiceUnavailable as exc:
-            raise StoreUnavailable(f"lost Neo4j at {self.uri}: {_short(exc)}") from None
-
-    def _delete(self, tx: neo4j.ManagedTransaction, label: str, keys: list[str]) -> int:
-        key = check_identifier(NODES[label].key)
-        q = f"UNWIND $keys AS k MATCH (n:{check_identifier(label)} {{{key}: k}}) DETACH DELETE n"
-        return sum(
-            tx.run(q, keys=chunk).consume().counters.nodes_deleted for chunk in self._chunks(keys)
-        )
-
-    def _merge_nodes(
-        self, tx: neo4j.ManagedTransaction, label: str, rows: list[dict[str, Any]]
-    ) -> tuple[int, int]:
-        key = check_identifier(NODES[label].key)
-        q = (
-            f"UNWIND $rows AS row MERGE (n:{check_identifier(label)} {{{key}: row.{key}}}) "
-            "SET n += row"
-        )
-        unique = list({row[key]: row for row in rows}.values())
-        created = 0
-        for chunk in self._chunks(unique):
-            created += tx.run(q, rows=chunk).consume().counters.nodes_created
-        return created, len(unique) - created
-
-    def _drop_rels(
-        self, tx: neo4j.ManagedTransaction, type_: str, side: str, keys: list[str]
-    ) -> None:
-        rel = RELS[type_]
-        label = rel.source if side == "from" else rel.target
-        key = check_identifier(NODES[label].key)
-        pattern = "(n)-[r:{t}]->()" if side == "from" else "()-[r:{t}]->(n)"
-        q = (
-            f"UNWIND $keys AS k MATCH (n:{check_identifier(label)} {{{key}: k}}) "
-            f"MATCH {pattern.format(t=check_identifier(type_))} DELETE r"
-        )
-        for chunk in self._chunks(keys):
-            tx.run(q, keys=chunk).consume()
-
-    def _merge_rels(
-        self, tx: neo4j.ManagedTransaction, type_: str, rows: list[dict[str, Any]]
-    ) -> int:
-        rel = RELS[type_]
-        src_key = check_identifier(NODES[rel.source].key)
-        dst_key = check_identifier(NODES[rel.target].key)
-        q = (
-            "UNWIND $rows AS row "
-            f"MATCH (a:{check_identifier(rel.source)} {{{src_key}: row.f}}) "
-            f"MATCH (b:{check_identifier(rel.target)} {{{dst_key}: row.t}}) "
-            f"MERGE (a)-[r:{check_identifier(type_)}]->(b) SET r = row.props "
-            "RETURN count(r) AS n"
-        )
-        unique = {(r["from"], r["to"]): r for r in rows}
-        payload = [
-            {"f": f, "t": t, "props": {k: v for k, v in r.items() if k not in ("from", "to")}}
-            for (f, t), r in unique.items()
-        ]
-        written = 0
-        for chunk in self._chunks(payload):
-            n = tx.run(q, rows=chunk).single()["n"]
-            if n != len(chunk):
-                missing = _missing_endpoints(tx, rel.source, rel.target, chunk)
-                raise StoreError(
-                    f"{type_}: no node for {missing}; nothing of the batch was written"
-                )
-            written += n
-        return written
-
-    def _chunks(self, items: list[Any]) -> list[list[Any]]:
-        n = self.batch_size
-        return [items[i : i + n] for i in range(0, len(items), n)]
+        """One transaction, retried as the driver retries a managed one (transient errors such
+        as a deadlock, a lost connection: again and again until 30 s after the first failure),
+        except when it outgrew the memory a transaction may use: trying again cannot help, and
+        for a large file each try takes a minute."""
+        first_failure: float | None = None
+        delay = 1.0
+        while True:
+            try:
+                with (
+                    self._driver.session(database=self.database) as session,
+                    session.begin_transaction() as tx,
+                ):
+                    stats = BatchWriter(tx, self.batch_size).write(batch)
+                    tx.commit()
+                    self.generation += 1
+                    return stats
+            except (Neo4jError, DriverError) as exc:
+                # MemoryPoolOutOfMemoryError, TransactionMemoryLimit, OutOfMemoryError
+                if isinstance(exc, Neo4jError) and "Memory" in (exc.code or ""):
+                    raise StoreError(_too_big(exc, batch)) from None
+                now = time.monotonic()
+                first_failure = first_failure or now
+                if not exc.is_retryable() or now - first_failure > RETRY_FOR_S:
+                    if isinstance(exc, Neo4jError):
+                        raise _translate(exc) from None
+                    if isinstance(exc, ServiceUnavailable):
+                        raise StoreUnavailable(f"lost Neo4j at {self.uri}: {_short(exc)}") from None
+                    raise
+            time.sleep(delay * random.uniform(0.8, 1.2))
+            delay *= 2
 
     def clear(self) -> None:
+        self.generation += 1
         self._driver.execute_query("MATCH (n) DETACH DELETE n", database_=self.database)
 
     def close(self) -> None:
         self._driver.close()
 
 
-def _missing_endpoints(
-    tx: neo4j.ManagedTransaction, source: str, target: str, chunk: list[dict[str, Any]]
-) -> str:
-    src_key, dst_key = NODES[source].key, NODES[target].key
-    q = (
-        f"UNWIND $rows AS row "
-        f"OPTIONAL MATCH (a:{check_identifier(source)} {{{check_identifier(src_key)}: row.f}}) "
-        f"OPTIONAL MATCH (b:{check_identifier(target)} {{{check_identifier(dst_key)}: row.t}}) "
-        "WITH row, a, b WHERE a IS NULL OR b IS NULL "
-        "RETURN CASE WHEN a IS NULL THEN row.f ELSE row.t END AS k LIMIT 3"
+def _too_big(exc: Neo4jError, batch: GraphBatch) -> str:
+    return (
+        f"the batch ({batch.size():,} nodes and relationships) needs more transaction memory "
+        f"than this Neo4j allows ({(exc.message or exc.code or '').rstrip('.')}). Give the "
+        "server a larger heap (with "
+        "scripts/neo4j-local: KB_NEO4J_HEAP) or raise dbms.memory.transaction.total.max; "
+        "nothing of the batch was written"
     )
-    return ", ".join(repr(r["k"]) for r in tx.run(q, rows=chunk))
 
 
 def plain(value: Any) -> Any:
