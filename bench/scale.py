@@ -45,6 +45,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+GIVEN_NEO4J = bool(os.environ.get("NEO4J_URI"))  # else each size starts its own server
 PHASES = ("load", "queries", "api", "analytics", "maps")
 CHILD_PHASES = ("load", "queries", "maps")
 QUERY_RUNS = 40
@@ -270,6 +271,7 @@ def start_neo4j(run_dir: Path, env: dict[str, str]) -> tuple[str, dict[str, str]
         if line.startswith("export "):
             key, _, value = line.removeprefix("export ").partition("=")
             env[key] = shlex.split(value)[0] if value else ""
+            os.environ[key] = env[key]  # this process opens the store too (the API mix)
     return env["NEO4J_URI"], env
 
 
@@ -290,7 +292,7 @@ def bench_store(store: str, data: Path, tmp: Path, args: argparse.Namespace) -> 
     run_dir = None
     if store == "embedded":
         uri = f"embedded://{tmp / 'kb-data'}"
-    elif os.environ.get("NEO4J_URI"):
+    elif GIVEN_NEO4J:
         uri = os.environ["NEO4J_URI"]
         from kb.store import open_store
 
@@ -303,20 +305,30 @@ def bench_store(store: str, data: Path, tmp: Path, args: argparse.Namespace) -> 
     try:
         for phase in args.only:
             _say(f"  {store}: {phase}…")
-            if phase == "load":
-                out["load"] = run_child("load", uri, env, "--data", str(data))
-            elif phase == "api":
-                out["api"] = api_run(uri, env, args.api_clients, args.api_seconds)
-            elif phase == "analytics":
-                out["analytics"] = analytics_run(uri, env, args.exact_budget)
-            else:
-                out[phase] = run_child(phase, uri, env)
+            try:
+                out[phase] = _phase(phase, uri, env, data, args)
+            except Exception as exc:  # reported in the tables; the other phases still run
+                out[phase] = {"error": f"{type(exc).__name__}: {exc}"}
         if run_dir:
             out["server_peak_rss_mb"] = jvm_peak_mb(run_dir)
     finally:
         if run_dir:
             subprocess.run([str(ROOT / "scripts/neo4j-local"), "stop"], env=env, check=False)
+            for key in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD"):
+                os.environ.pop(key, None)  # the next size starts a server of its own
     return out
+
+
+def _phase(
+    phase: str, uri: str, env: dict[str, str], data: Path, args: argparse.Namespace
+) -> dict[str, Any]:
+    if phase == "load":
+        return run_child("load", uri, env, "--data", str(data))
+    if phase == "api":
+        return api_run(uri, env, args.api_clients, args.api_seconds)
+    if phase == "analytics":
+        return analytics_run(uri, env, args.exact_budget)
+    return run_child(phase, uri, env)
 
 
 def _say(text: str) -> None:
