@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import weakref
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
@@ -51,15 +51,9 @@ SHORT_FORM_SCORE = 0.96
 FUZZY_CUTOFF = 60  # rapidfuzz points below which a name is not a candidate at all
 _EPS = 1e-9
 _WORLD_LIST = "world-universities"
-# Kinds of name in the order a match reports them when one name is several kinds at once.
-_KIND_ORDER: tuple[Reason, ...] = (
-    "acronym",
-    "name",
-    "alias",
-    "former name",
-    "list name",
-    "short form",
-)
+# Reasons in the order a match reports them when a name is several at once: Reason's order.
+_REASON_ORDER: tuple[Reason, ...] = get_args(Reason)
+_KIND_ORDER = _REASON_ORDER[2:-1]  # the kinds of name: acronym … short form
 _QUERY = (
     "MATCH (n:Institution) OPTIONAL MATCH (n)-[:LOCATED_IN]->(c:Country) "
     "RETURN n.id, n.name, n.origin, n.aliases, n.acronyms, n.former_names, n.list_names, "
@@ -213,8 +207,7 @@ def _is_sure(ranked: list[Match]) -> bool:
 
 
 def _rank(reason: Reason) -> int:
-    order = ("id", "domain", *_KIND_ORDER, "fuzzy name")
-    return order.index(reason)
+    return _REASON_ORDER.index(reason)
 
 
 def _compact(text: str) -> str:

@@ -82,3 +82,18 @@ def emit_rows(columns: list[str], rows: list[list[Any]], as_json: bool, title: s
         out.print(render.cards(columns, rows), markup=False, highlight=False)
     else:
         out.print(render.table(columns, rows, title or None))
+
+
+def progress_bar(disable: bool = False) -> Any:
+    """The progress bar of long commands, on stderr, gone when done; off for --json."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=disable,
+    )

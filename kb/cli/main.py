@@ -23,6 +23,7 @@ from kb.cli.common import (
     opened,
     out,
     parse_params,
+    progress_bar,
 )
 from kb.cli.maps import app as maps_app
 from kb.settings import get_settings
@@ -199,23 +200,10 @@ def load_universities_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Merge the world-universities list (JSON) into the store: one institution, one node."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
     from kb.loaders.reference import ensure_reference
     from kb.loaders.universities import load_universities
 
-    with (
-        opened(store) as s,
-        Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-            disable=as_json,
-        ) as bar,
-    ):
+    with opened(store) as s, progress_bar(disable=as_json) as bar:
         ensure_reference(s)
         task = bar.add_task("matching institutions", total=None)
         report = load_universities(

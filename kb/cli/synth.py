@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from kb import render
-from kb.cli.common import JsonOpt, cli_errors, err, out
+from kb.cli.common import JsonOpt, cli_errors, out, progress_bar
 
 PROGRESS_FROM = 100_000  # agreements; smaller runs finish before a bar would be useful
 
@@ -52,20 +52,10 @@ def synth(
     `kb load files OUT_DIR`.
     Example: kb synth /tmp/kb-1m --institutions 100000 --agreements 1000000
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
     from kb.synth import Spec, generate
 
     spec = Spec(institutions, agreements, networks, seed, shard_size)
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=as_json or agreements < PROGRESS_FROM,
-    ) as bar:
+    with progress_bar(disable=as_json or agreements < PROGRESS_FROM) as bar:
         task = bar.add_task("writing agreements", total=agreements)
         report = generate(out_dir, spec, force=force, progress=lambda n: bar.advance(task, n))
     if as_json:
