@@ -137,11 +137,28 @@ def _kind_rank(path: Path) -> int:
     if is_jsonl(path):
         kind = kind_of(path)
     else:
-        try:
-            kind, _ = read_yaml(path)
-        except KBError:
-            return -1  # a broken file is reported first
+        kind = _yaml_kind(path)
+        if kind is None:
+            return -1  # a file that does not start like one is reported first
     return r.LOAD_ORDER.index(kind) if kind in r.LOAD_ORDER else len(r.LOAD_ORDER)
+
+
+_TOP_KEY = re.compile(r"([a-z_]+)\s*:")
+
+
+def _yaml_kind(path: Path) -> str | None:
+    """The kind a YAML file's first top-level key names, read without parsing the file
+    (it is parsed once, when loaded); None if it does not start like a knowledge-base file."""
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if not line.strip() or line.startswith(("#", "---")):
+                    continue
+                match = _TOP_KEY.match(line)
+                return match.group(1) if match else None
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
 
 
 def load_paths(store: GraphStore, paths: list[Path]) -> list[LoadReport]:
