@@ -208,7 +208,12 @@ class AgreementPublic(_Out):
 
 class AgreementsPublic(_Out):
     data: list[AgreementPublic]
-    count: int
+    count: int = Field(description="How many agreements are on this page.")
+    offset: int
+    limit: int
+    next_offset: int | None = Field(
+        None, description="The offset of the next page; null on the last page."
+    )
 
 
 class AgreementIn(BaseModel):

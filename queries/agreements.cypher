@@ -1,14 +1,19 @@
 // title: Agreements
-// description: Agreements with their parties, fields and sources, optionally only those of one institution, of one status, or signed within dates (agreements known only by year are left out by date filters).
+// description: Agreements with their parties, fields and sources, most recent first, one page at a time; optionally only those of one institution, of one status, or signed within dates (agreements known only by year are left out by date filters).
 // param institution: institution = null -- only agreements this institution is party to
 // param status: string = null -- active, expired, proposed or unknown
 // param signed_after: date = null -- signed on or after this date (YYYY-MM-DD)
 // param signed_before: date = null -- signed on or before this date (YYYY-MM-DD)
-MATCH (a:Agreement)
-WHERE (a.status = $status OR $status IS NULL)
+// param limit: int = 100 -- at most this many agreements
+// param offset: int = 0 -- skip this many first (for the next page)
+MATCH (x:Institution)-[:PARTY_TO]->(a:Agreement)
+WHERE (x.id = $institution OR $institution IS NULL)
+  AND (a.status = $status OR $status IS NULL)
   AND (a.signed_on >= $signed_after OR $signed_after IS NULL)
   AND (a.signed_on <= $signed_before OR $signed_before IS NULL)
-  AND (EXISTS { MATCH (x:Institution)-[:PARTY_TO]->(a) WHERE x.id = $institution } OR $institution IS NULL)
+WITH DISTINCT a
+ORDER BY coalesce(a.signed_year, 0) DESC, a.id
+SKIP $offset LIMIT $limit
 WITH a
 OPTIONAL MATCH (p:Institution)-[:PARTY_TO]->(a)
 WITH a, collect(DISTINCT p.name) AS parties

@@ -1,9 +1,14 @@
 // title: Expiring agreements
-// description: Agreements whose validity ends within the given number of days from a date (today unless given), soonest first.
+// description: Agreements whose validity ends within the given number of days from a date (today unless given), soonest first, one page at a time.
 // param within_days: int = 180 -- how many days ahead to look
 // param as_of: date = today -- the date to count from (YYYY-MM-DD)
+// param limit: int = 100 -- at most this many agreements
+// param offset: int = 0 -- skip this many first (for the next page)
 MATCH (a:Agreement)
 WHERE a.valid_until >= $as_of AND a.valid_until <= $as_of + to_days($within_days)
+WITH a
+ORDER BY a.valid_until, a.id
+SKIP $offset LIMIT $limit
 WITH a
 OPTIONAL MATCH (p:Institution)-[:PARTY_TO]->(a)
 RETURN a.id AS id, a.title AS title, a.kind AS kind, a.valid_until AS valid_until,

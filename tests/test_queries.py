@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from kb.errors import InvalidInput, NotFound
-from kb.queries.runner import run_named
+from kb.queries.runner import fold_nulls, run_named
 from kb.store import GraphStore
 
 
@@ -108,6 +108,25 @@ def test_agreements_filtered_by_dates_and_status(seeded):
     assert len(everything) == 22
 
 
+def test_agreements_come_a_page_at_a_time_most_recent_first(seeded):
+    everything = rows(seeded, "agreements", limit="1000")
+    years = [r["signed_year"] or 0 for r in everything]
+    assert years == sorted(years, reverse=True)
+    pages = [rows(seeded, "agreements", limit="5", offset=str(k)) for k in range(0, 25, 5)]
+    assert [len(p) for p in pages] == [5, 5, 5, 5, 2]
+    assert [r["id"] for p in pages for r in p] == [r["id"] for r in everything]
+    one = rows(seeded, "agreements", institution="SPbPU", limit="1")
+    assert (
+        len(one) == 1
+        and "Peter the Great St. Petersburg Polytechnic University" in one[0]["parties"]
+    )
+
+
+def test_a_negative_page_size_is_refused_before_it_reaches_the_store(seeded):
+    with pytest.raises(InvalidInput, match="'limit' must be an int: -1 is negative"):
+        rows(seeded, "agreements", limit="-1")
+
+
 def test_expiring_agreements_on_the_seed_is_empty(seeded):
     # No article gives an end date, so nothing can be said to expire.
     assert rows(seeded, "expiring-agreements", within_days="3650") == []
@@ -167,3 +186,20 @@ def test_a_parameter_value_is_data_not_cypher(seeded):
     evil = "x' OR 1=1 WITH 1 AS x MATCH (n) DETACH DELETE n //"
     assert rows(seeded, "agreements", status=evil) == []
     assert seeded.counts() == before
+
+
+def test_null_tests_of_optional_parameters_fold_to_their_truth_value():
+    text = "WHERE (x.id = $i OR $i IS NULL) AND ($f IS NOT NULL) AND $other is null"
+    assert fold_nulls(text, {"i": "tsinghua", "f": None}) == (
+        "WHERE (x.id = $i OR false) AND (false) AND $other is null"
+    )
+    assert fold_nulls(text, {"i": None, "f": "07"}) == (
+        "WHERE (x.id = $i OR true) AND (true) AND $other is null"
+    )
+
+
+def test_a_filter_that_folds_away_still_answers_on_every_store(seeded):
+    # network-members tests $field only for null when no field is given: the text then no
+    # longer names $field, and the store must not be sent it.
+    members = rows(seeded, "network-members", network="BRICS NU")
+    assert len(members) == 2 and members == sorted(members, key=lambda m: m["member"])

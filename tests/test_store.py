@@ -115,5 +115,8 @@ def test_open_store_reads_uris(tmp_path):
     s = open_store(str(tmp_path / "b"))
     assert isinstance(s, EmbeddedStore)
     s.close()
+    s = open_store(f"embedded:{tmp_path / 'c'}")  # one colon: the path, not a folder "embedded:"
+    assert s.path == tmp_path / "c"
+    s.close()
     with pytest.raises(KBError, match="unknown store URI"):
         open_store("sqlite:///x")
