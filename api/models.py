@@ -134,10 +134,17 @@ class InstitutionDetail(_Out):
     part_of: Ref | None = None
     parts: list[Ref]
     networks: list[MembershipPublic]
-    agreements: list[AgreementSummary]
-    partners: list[PartnerPublic]
+    agreements: list[AgreementSummary] = Field(
+        description="One page of the agreements, most recent first."
+    )
+    agreement_count: int = Field(description="How many agreements, over all pages.")
+    agreements_offset: int
+    partners: list[PartnerPublic] = Field(description="Every partner, by name.")
     strengths: list[StrengthPublic]
-    sources: list[SourcePublic]
+    sources: list[SourcePublic] = Field(
+        description="Sources of the institution, its memberships, strengths and this page of "
+        "agreements."
+    )
 
 
 class NetworkPublic(_Out):

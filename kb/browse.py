@@ -1,8 +1,8 @@
 """Browsing the graph: institutions, networks and fields as records, for the API and the CLI.
 
-These are the typed views behind /institutions, /networks and /disciplines. Absent filters
-are passed as '' rather than null, so one text serves both stores (LadybugDB types a null
-parameter from its first use).
+These are the typed views behind /institutions, /networks and /disciplines. Lists that grow
+with the graph (a search, a hub's agreements) are read a page at a time, the page chosen
+before its details are read.
 """
 
 from __future__ import annotations
@@ -14,19 +14,29 @@ from kb.loaders.countries import country_code
 from kb.resolve import shared_resolver
 from kb.store.base import GraphStore
 
-_SEARCH = """
-WITH $q AS q, $country AS country, $kind AS kind
-MATCH (i:Institution)
-OPTIONAL MATCH (i)-[:LOCATED_IN]->(c:Country)
-WITH i, c, q, country, kind
-WHERE (q = ''
-       OR toLower(i.name) CONTAINS q
+_TEXT_MATCH = """(toLower(i.name) CONTAINS q
        OR any(a IN i.aliases WHERE toLower(a) CONTAINS q)
        OR any(a IN i.acronyms WHERE toLower(a) CONTAINS q)
-       OR any(a IN i.former_names WHERE toLower(a) CONTAINS q))
-  AND (c.iso2 = country OR country = '')
-  AND (i.kind = kind OR kind = '')
-"""
+       OR any(a IN i.former_names WHERE toLower(a) CONTAINS q))"""
+
+
+def _search_match(q: str, country: str, kind: str) -> str:
+    """The MATCH of a search, with only the filters given.
+
+    Filters left out of the text rather than tested against '' let both planners start from
+    the country and skip the text tests; only which filters apply is chosen here, every value
+    stays bound.
+    """
+    if country:
+        text = "MATCH (i:Institution)-[:LOCATED_IN]->(:Country {iso2: $country}) "
+    else:
+        text = "MATCH (i:Institution) "
+    tests = ["i.kind = $kind"] if kind else []
+    if q:
+        tests.append(_TEXT_MATCH)
+        # LadybugDB binds a parameter inside a list predicate only through WITH.
+        text += "WITH i, $q AS q "
+    return text + ("WHERE " + " AND ".join(tests) + " " if tests else "")
 
 
 def search_institutions(
@@ -39,20 +49,26 @@ def search_institutions(
 ) -> tuple[list[dict[str, Any]], int]:
     """Institutions whose name, alias, acronym or former name contains `q`, one page of them.
 
-    Returns (rows, total). `country` is a code or an English name.
+    Returns (rows, total). `country` is a code or an English name. Complexity: one scan of
+    the institutions (of the country, when given) to count, one to pick the page.
     """
     params = {
         "q": q.strip().lower(),
         "country": country_code(country) if country else "",
         "kind": kind,
     }
-    total = store.run(_SEARCH + "RETURN count(i) AS n", params).rows[0][0]
+    match = _search_match(**params)
+    params = {k: v for k, v in params.items() if v}
+    total = store.run(match + "RETURN count(i) AS n", params).rows[0][0]
     if offset >= total:
         return [], total
     rows = store.run(
-        _SEARCH + "RETURN i.id AS id, i.name AS name, i.kind AS kind, c.iso2 AS country, "
+        match + "WITH i ORDER BY i.name, i.id SKIP $offset LIMIT $limit "
+        "WITH i "
+        "OPTIONAL MATCH (i)-[:LOCATED_IN]->(c:Country) "
+        "RETURN i.id AS id, i.name AS name, i.kind AS kind, c.iso2 AS country, "
         "i.city AS city, i.acronyms AS acronyms, i.website AS website, i.origin AS origin "
-        "ORDER BY name, id SKIP $offset LIMIT $limit",
+        "ORDER BY name, id",
         {**params, "offset": offset, "limit": limit},
     ).records()
     return rows, total
@@ -65,8 +81,12 @@ def _one(store: GraphStore, kind: str, label: str, key: str, value: str) -> dict
     return found[0][0]
 
 
-def get_institution(store: GraphStore, id: str) -> dict[str, Any]:
-    """One institution with its country, parent, networks, agreements, partners and sources."""
+def get_institution(
+    store: GraphStore, id: str, agreements_offset: int = 0, agreements_limit: int = 100
+) -> dict[str, Any]:
+    """One institution with its country, parent, networks, partners, strengths and sources,
+    and one page of its agreements, most recent first (``agreement_count`` counts them all).
+    """
     inst = _one(store, "institution", "Institution", "id", id)
     p = {"id": id}
     country = store.run(
@@ -90,17 +110,25 @@ def get_institution(store: GraphStore, id: str) -> dict[str, Any]:
         "m.since_year AS since_year, m.sources AS sources ORDER BY name",
         p,
     ).records()
+    agreement_count = store.run(
+        "MATCH (i:Institution)-[:PARTY_TO]->(a:Agreement) WHERE i.id = $id RETURN count(a)", p
+    ).rows[0][0]
+    # The page is chosen before its details are read, so a hub with thousands of agreements
+    # costs what one page costs; the WITH before each OPTIONAL MATCH keeps LadybugDB from
+    # joining it against every PARTY_TO.
     agreements = store.run(
         "MATCH (i:Institution)-[:PARTY_TO]->(a:Agreement) WHERE i.id = $id "
-        "OPTIONAL MATCH (x:Institution)-[:PARTY_TO]->(a) WHERE x.id <> i.id "
+        "WITH a ORDER BY coalesce(a.signed_year, 0) DESC, a.id SKIP $offset LIMIT $limit "
+        "WITH a "
+        "OPTIONAL MATCH (x:Institution)-[:PARTY_TO]->(a) WHERE x.id <> $id "
         "WITH a, collect(DISTINCT x.id) AS partners "
         "OPTIONAL MATCH (a)-[:COVERS]->(d:Discipline) "
         "WITH a, partners, collect(DISTINCT d.code) AS fields "
         "OPTIONAL MATCH (a)-[:REPORTED_IN]->(s:Source) "
         "RETURN a.id AS id, a.title AS title, a.kind AS kind, a.status AS status, "
         "a.signed_on AS signed_on, a.signed_year AS signed_year, partners, fields, "
-        "collect(DISTINCT s.id) AS sources ORDER BY id",
-        p,
+        "collect(DISTINCT s.id) AS sources ORDER BY coalesce(signed_year, 0) DESC, id",
+        {**p, "offset": agreements_offset, "limit": agreements_limit},
     ).records()
     strengths = store.run(
         "MATCH (i:Institution)-[s:STRONG_IN]->(d:Discipline) WHERE i.id = $id "
@@ -108,12 +136,13 @@ def get_institution(store: GraphStore, id: str) -> dict[str, Any]:
         "s.sources AS sources ORDER BY code",
         p,
     ).records()
-    partner_ids = sorted({x for a in agreements for x in a["partners"]})
     partners = store.run(
-        "MATCH (x:Institution) WHERE x.id IN $ids "
+        "MATCH (i:Institution)-[:PARTY_TO]->(:Agreement)<-[:PARTY_TO]-(x:Institution) "
+        "WHERE i.id = $id AND x.id <> $id "
+        "WITH DISTINCT x "
         "OPTIONAL MATCH (x)-[:LOCATED_IN]->(c:Country) "
-        "RETURN x.id AS id, x.name AS name, c.iso2 AS country ORDER BY name",
-        {"ids": partner_ids},
+        "RETURN x.id AS id, x.name AS name, c.iso2 AS country ORDER BY name, id",
+        p,
     ).records()
     source_ids = sorted(
         set(inst.get("sources") or [])
@@ -128,6 +157,8 @@ def get_institution(store: GraphStore, id: str) -> dict[str, Any]:
         "parts": parts,
         "networks": networks,
         "agreements": agreements,
+        "agreement_count": agreement_count,
+        "agreements_offset": agreements_offset,
         "partners": partners,
         "strengths": strengths,
         "sources": sources_by_id(store, source_ids),
@@ -156,6 +187,7 @@ def get_network(store: GraphStore, id: str) -> dict[str, Any]:
     p = {"id": id}
     members = store.run(
         "MATCH (i:Institution)-[m:MEMBER_OF]->(n:Network) WHERE n.id = $id "
+        "WITH i, m "
         "OPTIONAL MATCH (i)-[:LOCATED_IN]->(c:Country) "
         "RETURN i.id AS id, i.name AS name, c.iso2 AS country, m.role AS role, "
         "m.since AS since, m.since_year AS since_year, m.sources AS sources ORDER BY name",

@@ -70,6 +70,33 @@ def test_institution_detail_has_partners_networks_agreements_and_sources(api: Te
     assert tsari["part_of"] == {"id": "tsinghua", "name": "Tsinghua University"}
 
 
+def test_institution_agreements_come_a_page_at_a_time_most_recent_first(api: TestClient):
+    whole = api.get("/institutions/spbpu").json()
+    assert whole["agreement_count"] == len(whole["agreements"]) > 3
+    years = [a["signed_year"] or 0 for a in whole["agreements"]]
+    assert years == sorted(years, reverse=True)
+    page = api.get(
+        "/institutions/spbpu", params={"agreements_offset": 2, "agreements_limit": 2}
+    ).json()
+    assert [a["id"] for a in page["agreements"]] == [a["id"] for a in whole["agreements"][2:4]]
+    assert page["agreement_count"] == whole["agreement_count"]
+    assert page["partners"] == whole["partners"]  # partners are never paged
+
+
+def test_search_combines_text_country_and_kind(api: TestClient):
+    def ids(**params: str) -> set[str]:
+        return {
+            i["id"]
+            for i in api.get("/institutions", params={**params, "limit": 500}).json()["data"]
+        }
+
+    both = ids(q="university", country="RU")
+    assert len(both) > 1 and both == ids(q="university") & ids(country="RU")
+    assert ids(q="institute", kind="academy") == ids(q="institute") & ids(kind="academy")
+    none = api.get("/institutions", params={"q": "polytech", "country": "IN"}).json()
+    assert none == {"data": [], "count": 0, "offset": 0, "limit": 50}
+
+
 def test_unknown_ids_are_404_problems_with_suggestions(api: TestClient):
     r = api.get("/institutions/spbp")
     assert r.status_code == 404 and r.headers["content-type"] == PROBLEM

@@ -69,5 +69,16 @@ def resolve(
 
 
 @router.get("/{id}", response_model=InstitutionDetail, summary="One institution in full")
-def detail(store: StoreDep, id: str) -> InstitutionDetail:
-    return InstitutionDetail.model_validate(browse.get_institution(store, id))
+def detail(
+    store: StoreDep,
+    settings: SettingsDep,
+    id: str,
+    agreements_offset: Annotated[int, Query(ge=0)] = 0,
+    agreements_limit: Annotated[
+        int, Query(ge=1, le=500, description="Agreements per page, most recent first.")
+    ] = 100,
+) -> InstitutionDetail:
+    limit = min(agreements_limit, settings.page_size_max)
+    return InstitutionDetail.model_validate(
+        browse.get_institution(store, id, agreements_offset, limit)
+    )
