@@ -75,7 +75,7 @@ def from_store(uri: str) -> tuple[nx.Graph, float]:
 
     with open_store(uri) as store:
         began = time.perf_counter()
-        g = institution_graph(store)
+        g = institution_graph(store, details=False)
         return g, time.perf_counter() - began
 
 

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from kb.analytics.brokers import brokers, network_brokers
 from kb.analytics.centrality import central_institutions, centrality
 from kb.analytics.communities import communities, institution_communities
-from kb.analytics.projection import Filters
+from kb.analytics.projection import Filters, institution_graph
 from kb.analytics.scores import SCORE_NAMES, institution_scores, score_rows, write_scores
 from kb.analytics.suggest import partner_suggestions, shared_fields, suggest_partners
 from kb.api.main import create_app
@@ -530,3 +530,19 @@ def test_api_scores_need_the_key(seeded_store: GraphStore) -> None:
         "betweenness": "exact",
     }
     assert seeded_store.run(TOP_BY_PAGERANK).rows == [["spbpu"]]
+
+
+def test_the_projection_without_details_has_the_same_graph_in_the_same_order(seeded):
+    full = institution_graph(seeded)
+    bare = institution_graph(seeded, details=False)
+    assert list(bare.nodes(data=True)) == list(full.nodes(data=True))
+    assert list(bare.edges(data="weight")) == list(full.edges(data="weight"))
+    assert all(set(d) == {"weight"} for _, _, d in bare.edges(data=True))
+    # Each edge lists its agreements once each, by id.
+    assert all(
+        d["weight"] == len(d["agreements"])
+        and d["agreements"] == sorted(d["agreements"], key=lambda a: a["id"])
+        for _, _, d in full.edges(data=True)
+    )
+    since = institution_graph(seeded, Filters(since=2025), details=False)
+    assert 0 < since.number_of_edges() < full.number_of_edges()

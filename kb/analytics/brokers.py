@@ -138,7 +138,7 @@ def network_brokers(store: GraphStore, a: str, b: str) -> dict[str, Any]:
             {"ids": [a_id, b_id]},
         ).records()
     }
-    g = institution_graph(store)
+    g = institution_graph(store, details=False)
     found = brokers(g, nets[a_id]["members"], nets[b_id]["members"])
     ids = sorted({x for f in found for x in [f["node"], *f["a_partners"], *f["b_partners"]]})
     attrs = institution_attributes(store, ids)

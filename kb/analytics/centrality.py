@@ -200,7 +200,7 @@ def central_institutions(
     if sample is not None and sample < 1:
         raise InvalidInput(f"sample must be at least 1, not {sample}.")
     engines.check_engine(engine)
-    g = institution_graph(store, filters)
+    g = institution_graph(store, filters, details=False)
     scores = centrality(g, measure, seed=seed, sample=sample, engine=engine)  # type: ignore[arg-type]
     ranked = sorted(scores.values, key=lambda n: (-scores.values[n], str(n)))
     rows = [

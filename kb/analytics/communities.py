@@ -73,7 +73,7 @@ def institution_communities(
         ``{"community", "size", "members": [{"id", "name", "country"}, …]}`` with members
         ordered by the number of partners they have inside the community, then by id.
     """
-    g = institution_graph(store, filters)
+    g = institution_graph(store, filters, details=False)
     labels = communities(g, seed=seed, resolution=resolution)
     groups: dict[int, list[Any]] = {}
     for node, c in labels.items():

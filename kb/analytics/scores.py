@@ -107,7 +107,7 @@ def score_rows(
         institution, highest pagerank first, ties by id.
     """
     engines.check_engine(engine)
-    g = institution_graph(store)
+    g = institution_graph(store, details=False)
     table = institution_scores(g, seed=seed, sample=sample, engine=engine)
     found = store.run("MATCH (i:Institution) RETURN i.id AS id, i.name AS name").records()
     none: dict[str, float | int | None] = dict.fromkeys(MEASURES, 0.0) | {"community": None}

@@ -191,7 +191,7 @@ def partner_suggestions(store: GraphStore, institution: str, limit: int = 10) ->
         when no institution has that name.
     """
     node = shared_resolver(store).institution(institution)
-    g = institution_graph(store)
+    g = institution_graph(store, details=False)
     fields: dict[str, set[str]] = {}
     for (_, i), (_, code) in _pairs(institution_discipline_graph(store)):
         fields.setdefault(i, set()).add(code)

@@ -13,7 +13,7 @@ from kb.errors import InvalidInput, QueryTimeout, StoreError, StoreUnavailable
 from kb.schema import NODES, RELS, PropType, check_identifier
 from kb.store.base import GraphBatch, GraphStore, QueryResult, WriteStats
 from kb.store.embedded.ddl import schema_statements
-from kb.store.values import plain
+from kb.store.values import plain_row
 
 # Lists bound as one UNWIND parameter; larger inputs go in several statements.
 _CHUNK = 50_000
@@ -137,7 +137,7 @@ class EmbeddedStore(GraphStore):
             if max_rows is not None and len(rows) >= max_rows:
                 truncated = True
                 break
-            rows.append(plain(result.get_next()))
+            rows.append(plain_row(result.get_next()))
         result.close()
         return columns, rows, truncated
 
