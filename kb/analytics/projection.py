@@ -45,8 +45,7 @@ RETURN ag.id AS id, ag.title AS title, ag.kind AS kind, ag.status AS status,
 _COVERS = "MATCH (ag:Agreement)-[:COVERS]->(d:Discipline) {where} RETURN ag.id, d.code"
 _REPORTED = "MATCH (ag:Agreement)-[:REPORTED_IN]->(s:Source) {where} RETURN ag.id, s.id"
 _IN_FIELD = (
-    "MATCH (ag:Agreement)-[:COVERS]->(d:Discipline) WHERE $field IN d.lineage "
-    "RETURN DISTINCT ag.id"
+    "MATCH (ag:Agreement)-[:COVERS]->(d:Discipline) WHERE $field IN d.lineage RETURN DISTINCT ag.id"
 )
 
 _INSTITUTIONS = """
