@@ -265,7 +265,7 @@ def _institutions(parsed: ParsedFile, resolver: Resolver, batch: GraphBatch) -> 
 def _list_facts(store: GraphStore, ids: list[str]) -> dict[str, dict[str, Any]]:
     """id -> the names, domains and website the world-universities list gave an institution."""
     rows = store.run(
-        "MATCH (n:Institution) WHERE n.id IN $ids "
+        "UNWIND $ids AS k MATCH (n:Institution) WHERE n.id = k "
         "RETURN n.id AS id, n.list_names AS names, n.list_domains AS domains, "
         "n.list_website AS website",
         {"ids": ids},

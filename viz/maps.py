@@ -83,9 +83,11 @@ def ego_map(
     )
 
 
+# By key from each id: `a.id IN $ids` tests every party against the whole list on LadybugDB.
 _PARTNERS = """
+UNWIND $ids AS k
 MATCH (a:Institution)-[:PARTY_TO]->(:Agreement)<-[:PARTY_TO]-(b:Institution)
-WHERE a.id IN $ids AND b.id <> a.id
+WHERE a.id = k AND b.id <> k
 RETURN DISTINCT b.id
 """
 
