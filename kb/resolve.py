@@ -21,7 +21,7 @@ _COLUMNS = (
     "{} AS origin, {} AS country"
 )
 _LOOKUPS = {
-    "institution": "MATCH (n:Institution) OPTIONAL MATCH (n)-[:LOCATED_IN]->(c:Country) "
+    "institution": "MATCH (n:Institution) WITH n OPTIONAL MATCH (n)-[:LOCATED_IN]->(c:Country) "
     "RETURN n.id "
     + _COLUMNS.format(
         "n.name",
@@ -143,6 +143,8 @@ class Resolver:
         if index is not None and ref in index.entries:
             return ref  # most references are ids: the bulk loaders' hot path
         ref = str(ref).strip()
+        if index is None and kind == "institution" and self._stored_id(ref):
+            return ref  # an id needs no index of every name (seconds at 100k institutions)
         found = self._match(kind, ref)
         if not found:
             self.refresh()
@@ -172,6 +174,10 @@ class Resolver:
             if label not in out:
                 out.append(label)
         return out[:limit]
+
+    def _stored_id(self, ref: str) -> bool:
+        found = self.store.run("MATCH (n:Institution) WHERE n.id = $id RETURN n.id", {"id": ref})
+        return bool(found.rows)
 
     def _match(self, kind: str, ref: str) -> set[str]:
         index = self._index(kind)

@@ -271,3 +271,11 @@ def test_a_renamed_record_answers_to_its_new_names_only(seeded: GraphStore) -> N
     assert resolver.by_name("institution", "IITKGP") == set()
     # Other records keep their names.
     assert resolver.institution("SPbPU") == "spbpu"
+
+
+def test_an_institution_id_resolves_without_reading_every_name(seeded: GraphStore) -> None:
+    r = Resolver(seeded)
+    assert r.institution("spbpu") == "spbpu"
+    assert "institution" not in r._indexes  # the index of all names costs seconds at 100k
+    assert r.institution("SPbPU") == "spbpu"  # a name still goes through the index
+    assert "institution" in r._indexes

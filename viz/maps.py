@@ -83,11 +83,13 @@ def ego_map(
     )
 
 
-# By key from each id: `a.id IN $ids` tests every party against the whole list on LadybugDB.
+# From each id by key (see kb.analytics.projection on this form); a null for one without any.
 _PARTNERS = """
 UNWIND $ids AS k
-MATCH (a:Institution)-[:PARTY_TO]->(:Agreement)<-[:PARTY_TO]-(b:Institution)
-WHERE a.id = k AND b.id <> k
+MATCH (a:Institution) WHERE a.id = k
+WITH a
+OPTIONAL MATCH (a)-[:PARTY_TO]->(:Agreement)<-[:PARTY_TO]-(b:Institution)
+WHERE b.id <> a.id
 RETURN DISTINCT b.id
 """
 
@@ -96,7 +98,7 @@ def _within(store: GraphStore, key: str, depth: int) -> list[str]:
     """The institutions within `depth` agreement links of `key`, found by the store."""
     reached, frontier = {key}, [key]
     for _ in range(depth):
-        found = {r[0] for r in store.run(_PARTNERS, {"ids": frontier}).rows}
+        found = {r[0] for r in store.run(_PARTNERS, {"ids": frontier}).rows} - {None}
         frontier = sorted(found - reached)
         reached |= found
     return sorted(reached)
