@@ -113,12 +113,13 @@ def get_institution(
     agreement_count = store.run(
         "MATCH (i:Institution)-[:PARTY_TO]->(a:Agreement) WHERE i.id = $id RETURN count(a)", p
     ).rows[0][0]
-    # The page is chosen before its details are read, so a hub with thousands of agreements
-    # costs what one page costs; the WITH before each OPTIONAL MATCH keeps LadybugDB from
-    # joining it against every PARTY_TO.
+    # The page is chosen on plain values before its details are read, so a hub with
+    # thousands of agreements costs what one page costs (queries/README.md).
     agreements = store.run(
         "MATCH (i:Institution)-[:PARTY_TO]->(a:Agreement) WHERE i.id = $id "
-        "WITH a ORDER BY coalesce(a.signed_year, 0) DESC, a.id SKIP $offset LIMIT $limit "
+        "WITH a.id AS page_key, coalesce(a.signed_year, 0) AS page_year "
+        "ORDER BY page_year DESC, page_key SKIP $offset LIMIT $limit "
+        "MATCH (a:Agreement) WHERE a.id = page_key "
         "WITH a "
         "OPTIONAL MATCH (x:Institution)-[:PARTY_TO]->(a) WHERE x.id <> $id "
         "WITH a, collect(DISTINCT x.id) AS partners "

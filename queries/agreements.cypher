@@ -11,9 +11,12 @@ WHERE (x.id = $institution OR $institution IS NULL)
   AND (a.status = $status OR $status IS NULL)
   AND (a.signed_on >= $signed_after OR $signed_after IS NULL)
   AND (a.signed_on <= $signed_before OR $signed_before IS NULL)
-WITH DISTINCT a
-ORDER BY coalesce(a.signed_year, 0) DESC, a.id
+// The page is chosen on plain values and its agreements found again by key (see
+// expiring-agreements.cypher).
+WITH DISTINCT a.id AS page_key, coalesce(a.signed_year, 0) AS page_year
+ORDER BY page_year DESC, page_key
 SKIP $offset LIMIT $limit
+MATCH (a:Agreement) WHERE a.id = page_key
 WITH a
 OPTIONAL MATCH (p:Institution)-[:PARTY_TO]->(a)
 WITH a, collect(DISTINCT p.name) AS parties
