@@ -25,7 +25,10 @@ def synth(
     networks: Annotated[
         int | None,
         typer.Option(
-            "--networks", "-n", min=0, help="How many networks [default: max(5, institutions/500)]."
+            "--networks",
+            "-n",
+            min=0,
+            help="How many networks (default: one per 500 institutions, at least 5).",
         ),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", min=0, help="The same seed, the same files.")] = 0,
