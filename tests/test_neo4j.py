@@ -77,3 +77,18 @@ def test_kb_init_creates_uniqueness_constraints_and_indexes(neo4j):
     store.close()
     unique = {(labels[0], props[0]) for labels, props, kind in constraints if kind == "UNIQUENESS"}
     assert unique == {(n.label, n.key) for n in NODES.values()}
+
+
+@pytest.mark.neo4j
+def test_expiring_agreements_seek_the_end_date_index(seeded_neo4j):
+    # Without the range index Neo4j read every agreement: 650 ms at 1M agreements.
+    from datetime import date
+
+    from kb.queries.registry import registry
+
+    text = registry().get("expiring-agreements").text_for("neo4j")
+    params = {"as_of": date(2026, 6, 1), "within_days": 30, "offset": 0, "limit": 100}
+    _, summary, _ = seeded_neo4j._driver.execute_query(
+        "EXPLAIN " + text, params, database_=seeded_neo4j.database
+    )
+    assert "NodeIndexSeekByRange" in str(summary.plan)
