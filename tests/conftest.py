@@ -88,3 +88,17 @@ def seeded_neo4j(_seeded_neo4j_store: GraphStore) -> GraphStore:
 def seeded(request: pytest.FixtureRequest) -> GraphStore:
     """The seed knowledge base on each store. Tests using it must not write."""
     return request.getfixturevalue(f"seeded_{request.param}")
+
+
+@pytest.fixture(scope="module")
+def cli_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An embedded store URI holding the seed, loaded through the CLI; one per test module,
+    since the CLI tests may write scores to it."""
+    from typer.testing import CliRunner
+
+    from kb.cli.main import app
+
+    uri = f"embedded://{tmp_path_factory.mktemp('cli') / 'kb-data'}"
+    result = CliRunner().invoke(app, ["load", "seed", "--store", uri])
+    assert result.exit_code == 0, result.stderr
+    return uri

@@ -398,14 +398,6 @@ def test_scores_are_written_to_the_nodes_and_survive_a_reload(seeded_store: Grap
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def cli_store(tmp_path_factory: pytest.TempPathFactory) -> str:
-    uri = f"embedded://{tmp_path_factory.mktemp('analytics-cli') / 'kb-data'}"
-    result = runner.invoke(app, ["load", "seed", "--store", uri])
-    assert result.exit_code == 0, result.stderr
-    return uri
-
-
 def kb(*args: str) -> tuple[int, str, str]:
     result = runner.invoke(app, ["analytics", *args])
     return result.exit_code, result.stdout, result.stderr

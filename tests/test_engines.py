@@ -252,14 +252,6 @@ def test_an_unknown_engine_is_refused() -> None:
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def cli_store(tmp_path_factory: pytest.TempPathFactory) -> str:
-    uri = f"embedded://{tmp_path_factory.mktemp('engines-cli') / 'kb-data'}"
-    result = runner.invoke(app, ["load", "seed", "--store", uri])
-    assert result.exit_code == 0, result.stderr
-    return uri
-
-
 def _json(*args: str) -> dict:
     result = runner.invoke(app, ["analytics", *args, "--json"])
     assert result.exit_code == 0, result.stderr

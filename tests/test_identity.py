@@ -234,17 +234,6 @@ def test_canonical_keeps_different_places_apart():
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def cli_store(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from kb.loaders.seed import load_seed
-
-    path = tmp_path_factory.mktemp("resolve") / "kb-data"
-    s = EmbeddedStore(path)
-    load_seed(s)
-    s.close()
-    return f"embedded://{path}"
-
-
 def test_cli_resolve_prints_a_table(cli_store: str):
     result = runner.invoke(app, ["resolve", "IIT Kharagpur", "--store", cli_store])
     assert result.exit_code == 0, result.stderr
