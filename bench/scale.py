@@ -45,6 +45,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+from api_load import percentile  # noqa: E402  (bench/ is on the path only from here)
+
 GIVEN_NEO4J = bool(os.environ.get("NEO4J_URI"))  # else each size starts its own server
 PHASES = ("load", "queries", "api", "analytics", "maps")
 CHILD_PHASES = ("load", "queries", "maps")
@@ -135,7 +137,7 @@ def phase_queries(uri: str) -> dict[str, Any]:
                     rows.append(len(answer.result.rows))
             out[q] = {
                 "p50_ms": 1000 * statistics.median(times),
-                "p95_ms": 1000 * _pct(times, 95),
+                "p95_ms": 1000 * percentile(times, 95),
                 "rows_median": statistics.median(rows),
             }
     return out
@@ -182,11 +184,6 @@ def phase_maps(uri: str) -> dict[str, Any]:
 
 
 # -- the orchestrator ----------------------------------------------------------------------
-def _pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
-
-
 def run_child(phase: str, uri: str, env: dict[str, str], *extra: str) -> dict[str, Any]:
     """Run one phase in a child; its JSON answer plus its wall time and peak memory."""
     cmd = [sys.executable, __file__, "--phase", phase, "--uri", uri, *extra]
@@ -329,6 +326,14 @@ def _phase(
     if phase == "analytics":
         return analytics_run(uri, env, args.exact_budget)
     return run_child(phase, uri, env)
+
+
+def _count(n: int) -> str:
+    """10000 -> '10k', 1000000 -> '1M', 300 -> '300'."""
+    for unit, size in (("M", 1_000_000), ("k", 1000)):
+        if n >= size and n % size == 0:
+            return f"{n // size}{unit}"
+    return f"{n:,}"
 
 
 def _say(text: str) -> None:
@@ -495,7 +500,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results = []
     for institutions, agreements in args.sizes:
-        size = f"{institutions // 1000}k / {agreements // 1000}k"
+        size = f"{_count(institutions)} / {_count(agreements)}"
         with tempfile.TemporaryDirectory(prefix="kb-scale-") as name:
             tmp = Path(name)
             _say(f"{size}: synth…")

@@ -15,14 +15,7 @@ from datetime import date
 from typing import Any
 
 from kb.errors import InvalidInput
-from kb.queries.registry import (
-    REFERENCE_TYPES,
-    NamedQuery,
-    Param,
-    default_value,
-    registry,
-    used_params,
-)
+from kb.queries.registry import REFERENCE_TYPES, NamedQuery, Param, default_value, registry
 from kb.resolve import Resolver, shared_resolver
 from kb.store.base import GraphStore, QueryResult
 
@@ -47,8 +40,7 @@ def run_named(
     query = registry().get(name)
     bound = bind_params(query, params or {}, resolver or shared_resolver(store))
     text = fold_nulls(query.text_for(store.dialect), bound)
-    used = used_params(text)  # a parameter only tested for null is gone from the text
-    result = store.run(text, {k: v for k, v in bound.items() if k in used}, read_only=True)
+    result = store.run(text, bound, read_only=True)
     return Answer(query, bound, result)
 
 
